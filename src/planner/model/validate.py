@@ -1,0 +1,360 @@
+"""Whole-plan checks: references, duplicates, cycles, who can do what.
+
+Each check returns diagnostics (path + message + hint) rather than raising, so a
+single run reports every problem. Positions are attached by the loader.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from planner.errors import Diagnostic, Path, did_you_mean
+from planner.model.plan import Person, Plan, Task
+
+SECTIONS = ("teams", "people", "resources", "milestones", "epics", "tasks")
+
+
+@dataclass(frozen=True)
+class KnownIds:
+    """Ids present in the raw file per section (also those of items that failed to load)."""
+
+    by_section: Mapping[str, frozenset[str]]
+
+    def __getitem__(self, section: str) -> frozenset[str]:
+        return self.by_section.get(section, frozenset())
+
+
+def known_ids_of(plan: Plan) -> KnownIds:
+    """Ids of a fully loaded plan."""
+    return KnownIds({s: frozenset(item.id for item in getattr(plan, s)) for s in SECTIONS})
+
+
+def validate_plan(plan: Plan, known: KnownIds | None = None) -> list[Diagnostic]:
+    """Every whole-plan problem of ``plan`` as diagnostics (errors and warnings)."""
+    known = known or known_ids_of(plan)
+    out: list[Diagnostic] = []
+    out += _duplicates(plan)
+    out += _references(plan, known)
+    out += _task_shape(plan)
+    out += _cycles(plan)
+    out += _qualification(plan)
+    out += _dates(plan)
+    out += _capacities(plan)
+    out += _unused(plan)
+    return out
+
+
+def _err(path: Path, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(message, path=path, hint=hint)
+
+
+def _warn(path: Path, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(message, path=path, hint=hint, severity="warning")
+
+
+def _duplicates(plan: Plan) -> list[Diagnostic]:
+    out = []
+    for section in SECTIONS:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(getattr(plan, section)):
+            if item.id in seen:
+                out.append(
+                    _err(
+                        (section, i, "id"),
+                        f"duplicate id '{item.id}' (also {section}[{seen[item.id]}])",
+                        "ids must be unique within their section; rename one",
+                    )
+                )
+            else:
+                seen[item.id] = i
+    if plan.skills:
+        for skill, n in Counter(plan.skills).items():
+            if n > 1:
+                out.append(_err(("skills",), f"skill '{skill}' is listed {n} times"))
+    return out
+
+
+def _ref(
+    path: Path, kind: str, value: str, choices: Iterable[str], section_hint: str
+) -> Diagnostic:
+    return _err(
+        path,
+        f"unknown {kind} '{value}'{did_you_mean(value, choices)}",
+        f"define it under '{section_hint}' or fix the id",
+    )
+
+
+def _references(plan: Plan, known: KnownIds) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    skills = set(plan.skills) if plan.skills is not None else None
+
+    def check_skill(path: Path, skill: str) -> None:
+        if skills is not None and skill not in skills:
+            out.append(_ref(path, "skill", skill, skills, "skills"))
+
+    for i, person in enumerate(plan.people):
+        if person.team is not None and person.team not in known["teams"]:
+            out.append(_ref(("people", i, "team"), "team", person.team, known["teams"], "teams"))
+        for skill in person.skills:
+            check_skill(("people", i, "skills", skill), skill)
+    for i, task in enumerate(plan.tasks):
+        base: Path = ("tasks", i)
+        for j, dep in enumerate(task.depends_on):
+            if dep.task == task.id:
+                out.append(_err((*base, "depends_on", j), f"task '{task.id}' depends on itself"))
+            elif dep.task not in known["tasks"]:
+                out.append(
+                    _ref((*base, "depends_on", j), "task", dep.task, known["tasks"], "tasks")
+                )
+        if task.assignee is not None and task.assignee not in known["people"]:
+            out.append(
+                _ref((*base, "assignee"), "person", task.assignee, known["people"], "people")
+            )
+        if task.milestone is not None and task.milestone not in known["milestones"]:
+            out.append(
+                _ref(
+                    (*base, "milestone"),
+                    "milestone",
+                    task.milestone,
+                    known["milestones"],
+                    "milestones",
+                )
+            )
+        if task.epic is not None and task.epic not in known["epics"]:
+            out.append(_ref((*base, "epic"), "epic", task.epic, known["epics"], "epics"))
+        for res in task.uses:
+            if res not in known["resources"]:
+                out.append(
+                    _ref((*base, "uses", res), "resource", res, known["resources"], "resources")
+                )
+        for skill in task.skills:
+            check_skill((*base, "skills", skill), skill)
+    return out
+
+
+def _task_shape(plan: Plan) -> list[Diagnostic]:
+    out = []
+    for i, t in enumerate(plan.tasks):
+        base: Path = ("tasks", i)
+        if t.effort is not None and t.duration is not None:
+            out.append(
+                _err(
+                    (*base, "duration"),
+                    f"task '{t.id}' gives both effort and duration",
+                    "give effort (person-days of work) or duration (fixed working days), not both",
+                )
+            )
+        elif t.work is None and t.duration is None:
+            out.append(
+                _err(
+                    base,
+                    f"task '{t.id}' gives neither effort nor duration",
+                    "add 'effort: <person-days>' or 'duration: <working days>'",
+                )
+            )
+        if t.assignees == 0:
+            if t.duration is None:
+                out.append(
+                    _err(
+                        (*base, "assignees"),
+                        f"task '{t.id}' needs nobody (assignees: 0) but has no duration",
+                        "work that needs nobody from the team takes a fixed 'duration'",
+                    )
+                )
+            if t.assignee is not None:
+                out.append(
+                    _err(
+                        (*base, "assignee"),
+                        f"task '{t.id}' is pinned to '{t.assignee}' but needs nobody"
+                        " (assignees: 0)",
+                        "remove 'assignee' or set 'assignees' to 1 or more",
+                    )
+                )
+            if t.skills:
+                out.append(
+                    _err(
+                        (*base, "skills"),
+                        f"task '{t.id}' asks for skills but needs nobody (assignees: 0)",
+                        "remove 'skills' or set 'assignees'",
+                    )
+                )
+    return out
+
+
+def _cycles(plan: Plan) -> list[Diagnostic]:
+    ids = {t.id: i for i, t in enumerate(plan.tasks)}
+    graph: nx.DiGraph = nx.DiGraph()
+    graph.add_nodes_from(ids)
+    for t in plan.tasks:
+        for dep in t.depends_on:
+            if dep.task in ids and dep.task != t.id:
+                graph.add_edge(dep.task, t.id)
+    out = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        cycle = nx.find_cycle(graph.subgraph(component))
+        names = [u for u, _ in cycle] + [cycle[0][0]]
+        first = min(component, key=lambda n: ids[n])
+        out.append(
+            _err(
+                ("tasks", ids[first], "depends_on"),
+                "dependency cycle: " + " -> ".join(names),
+                "a task cannot (indirectly) wait for itself; remove one of these dependencies",
+            )
+        )
+    return out
+
+
+def qualified(person: Person, task: Task) -> bool:
+    """True if ``person`` has every skill of ``task`` at its minimum level."""
+    return all(person.skills.get(s, 0) >= lvl for s, lvl in task.skills.items())
+
+
+def _shortfall(person: Person, task: Task) -> tuple[int, int]:
+    missing = [s for s in task.skills if s not in person.skills]
+    gap = sum(max(0, lvl - person.skills.get(s, 0)) for s, lvl in task.skills.items())
+    return (len(missing), gap)
+
+
+def _describe_gap(person: Person, task: Task) -> str:
+    parts = []
+    for s, lvl in task.skills.items():
+        have = person.skills.get(s, 0)
+        if have == 0:
+            parts.append(f"lacks {s}")
+        elif have < lvl:
+            parts.append(f"{s} {have} < {lvl}")
+    return f"{person.id} ({', '.join(parts)})"
+
+
+def _skills_text(task: Task) -> str:
+    return ", ".join(f"{s}>={lvl}" for s, lvl in task.skills.items()) or "no skills"
+
+
+def _qualification(plan: Plan) -> list[Diagnostic]:
+    out = []
+    people = {p.id: p for p in plan.people}
+    for i, task in enumerate(plan.tasks):
+        if task.assignees == 0:
+            continue
+        base: Path = ("tasks", i)
+        able = [p for p in plan.people if qualified(p, task)]
+        if task.assignee is not None and task.assignee in people:
+            pinned = people[task.assignee]
+            if not qualified(pinned, task):
+                out.append(
+                    _err(
+                        (*base, "assignee"),
+                        f"pinned assignee '{pinned.id}' cannot do task '{task.id}': "
+                        + _describe_gap(pinned, task).split(" ", 1)[1],
+                        f"task needs {_skills_text(task)}; pin someone qualified"
+                        + (f" ({', '.join(p.id for p in able)})" if able else "")
+                        + " or lower the required level",
+                    )
+                )
+        if len(able) < task.assignees:
+            closest = sorted(
+                (p for p in plan.people if not qualified(p, task)),
+                key=lambda p: (*_shortfall(p, task), p.id),
+            )[:3]
+            who = "nobody" if not able else f"only {len(able)} ({', '.join(p.id for p in able)})"
+            near = "; closest: " + ", ".join(_describe_gap(p, task) for p in closest) if closest else ""
+            out.append(
+                _err(
+                    (*base, "skills") if task.skills else (*base, "assignees"),
+                    f"task '{task.id}' needs {task.assignees} people with {_skills_text(task)},"
+                    f" {who} qualifies{near}",
+                    "train or add someone, lower the required levels, or reduce 'assignees'",
+                )
+            )
+    return out
+
+
+def _dates(plan: Plan) -> list[Diagnostic]:
+    out = []
+    milestones = {m.id: m for m in plan.milestones}
+    project = getattr(plan, "project", None)
+    for i, task in enumerate(plan.tasks):
+        ms = milestones.get(task.milestone or "")
+        if task.not_before is not None and ms is not None and ms.hard and ms.deadline:
+            if task.not_before > ms.deadline:
+                out.append(
+                    _err(
+                        ("tasks", i, "not_before"),
+                        f"task '{task.id}' may not start before {task.not_before}, after the"
+                        f" hard deadline {ms.deadline} of milestone '{ms.id}'",
+                        "move not_before earlier, the deadline later, or make the milestone soft",
+                    )
+                )
+    if project is not None and plan.sprints and plan.sprints.start:
+        if plan.sprints.start > project.start:
+            out.append(
+                _warn(
+                    ("sprints", "start"),
+                    f"sprint 1 starts {plan.sprints.start}, after the project start"
+                    f" {project.start}; work before it is in sprint 0",
+                )
+            )
+    for i, m in enumerate(plan.milestones):
+        if project is not None and m.deadline is not None and m.deadline < project.start:
+            out.append(
+                _err(
+                    ("milestones", i, "deadline"),
+                    f"milestone '{m.id}' deadline {m.deadline} is before the project start"
+                    f" {project.start}",
+                )
+            )
+    return out
+
+
+def _capacities(plan: Plan) -> list[Diagnostic]:
+    out = []
+    resources = {r.id: r for r in plan.resources}
+    for i, task in enumerate(plan.tasks):
+        for res, units in task.uses.items():
+            if res in resources and units > resources[res].capacity:
+                out.append(
+                    _err(
+                        ("tasks", i, "uses", res),
+                        f"task '{task.id}' holds {units} units of '{res}' but its capacity is"
+                        f" {resources[res].capacity}",
+                        "lower the units or raise the resource's capacity",
+                    )
+                )
+    teams = {t.id: t for t in plan.teams}
+    for i, task in enumerate(plan.tasks):
+        if not task.points or task.assignees == 0:
+            continue
+        caps = []
+        for p in plan.people:
+            if qualified(p, task) and (task.assignee is None or p.id == task.assignee):
+                team = teams.get(p.team or "")
+                caps.append(team.velocity if team and team.velocity else None)
+        if caps and all(c is not None and task.points > c for c in caps):
+            out.append(
+                _err(
+                    ("tasks", i, "points"),
+                    f"task '{task.id}' has {task.points:g} points, more than the velocity of"
+                    " every team that could do it",
+                    "split the task or raise the team velocity",
+                )
+            )
+    return out
+
+
+def _unused(plan: Plan) -> list[Diagnostic]:
+    used = {t.milestone for t in plan.tasks}
+    return [
+        _warn(
+            ("milestones", i),
+            f"milestone '{m.id}' has no tasks; it has no date",
+            "give tasks 'milestone: " + m.id + "' or remove it",
+        )
+        for i, m in enumerate(plan.milestones)
+        if m.id not in used
+    ]
