@@ -1,0 +1,230 @@
+"""CP-SAT constraints, one function per kind of rule of the schedule contract.
+
+Functions that take ``lits`` add "relaxable" versions: each group of hard
+constraints (a deadline, a pin, a not_before date, a person's time off, a
+resource's capacity) is enforced only if its literal is true, so the
+infeasibility explainer can ask CP-SAT which of them conflict.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model as cp
+
+from planner.instance import CAP_SCALE, Instance
+from planner.solvers.cpsat.variables import Vars
+
+Lits = dict[tuple[str, int], cp.IntVar] | None
+
+
+def _lit(lits: Lits, kind: str, key: int) -> list[cp.IntVar]:
+    if lits is None or (kind, key) not in lits:
+        return []
+    return [lits[(kind, key)]]
+
+
+def add_precedences(model: cp.CpModel, inst: Instance, v: Vars) -> None:
+    """Rule 2: FS/SS/FF/SF dependencies with lags, in working days."""
+    for p in inst.precs:
+        a, b = v.tasks[p.pred], v.tasks[p.succ]
+        if p.type == "FS":
+            model.add(b.start >= a.end + p.lag)
+        elif p.type == "SS":
+            model.add(b.start >= a.start + p.lag)
+        elif p.type == "FF":
+            model.add(b.end >= a.end + p.lag)
+        else:  # SF: finish(b) >= start(a) + lag - 1, with exclusive ends
+            model.add(b.end >= a.start + p.lag)
+
+
+def add_releases(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None) -> None:
+    """Rule 1: no task before the project start or its ``not_before`` date."""
+    for t, task in enumerate(inst.tasks):
+        if task.release > 0 and lits is not None:
+            # the variable's domain starts at 0 in relaxable mode; enforce by literal
+            model.add(v.tasks[t].start >= task.release).only_enforce_if(_lit(lits, "release", t))
+
+
+def add_crews(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None) -> None:
+    """Rule 3: exactly ``assignees`` qualified people per task, the pinned one among them."""
+    for t, task in enumerate(inst.tasks):
+        tv = v.tasks[t]
+        if task.headcount == 0:
+            continue
+        model.add(sum(tv.x.values()) == task.headcount)
+        if task.pinned is not None:
+            model.add(tv.x[task.pinned] == 1).only_enforce_if(_lit(lits, "pin", t))
+
+
+def add_spans(model: cp.CpModel, inst: Instance, v: Vars) -> None:
+    """Rule 5: the span covers the effort at the crew's combined capacity.
+
+    With one assignee the span is that person's span. With several people of
+    unequal capacity: span x capacity >= effort > (span - 1) x capacity, so the
+    span is the shortest that covers the effort.
+    """
+    for t, task in enumerate(inst.tasks):
+        tv = v.tasks[t]
+        if task.headcount == 0:
+            continue
+        if isinstance(tv.span, int):
+            for p, lit in tv.x.items():
+                tv.days[p] = tv.span * lit
+            continue
+        if task.headcount == 1:
+            model.add(tv.span == sum(inst.span(t, (p,)) * lit for p, lit in tv.x.items()))
+            for p, lit in tv.x.items():
+                tv.days[p] = inst.span(t, (p,)) * lit
+            continue
+        caps = [inst.people[p].capacity for p in tv.x]
+        total = model.new_int_var(min(caps), sum(caps), f"cap[{task.id}]")
+        model.add(total == sum(inst.people[p].capacity * lit for p, lit in tv.x.items()))
+        hi = inst.max_span(t) * sum(caps)
+        prod = model.new_int_var(0, hi, f"capdays[{task.id}]")
+        model.add_multiplication_equality(prod, [tv.span, total])
+        model.add(prod >= task.work)
+        model.add(prod - total < task.work)
+        for p, lit in tv.x.items():
+            days = model.new_int_var(0, inst.max_span(t), f"days[{task.id},{inst.people[p].id}]")
+            model.add(days == tv.span).only_enforce_if(lit)
+            model.add(days == 0).only_enforce_if(~lit)
+            tv.days[p] = days
+
+
+def add_people_no_overlap(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None) -> None:
+    """Rule 4: one task at a time per person, none overlapping their time off."""
+    by_person: dict[int, list[cp.IntervalVar]] = defaultdict(list)
+    for tv in v.tasks:
+        for p, iv in tv.iv.items():
+            by_person[p].append(iv)
+    for p, person in enumerate(inst.people):
+        ivs = by_person.get(p, [])
+        if not ivs:
+            continue
+        for k, (lo, hi) in enumerate(person.off):
+            if lo >= v.horizon:
+                continue
+            hi = min(hi, v.horizon)
+            if lits is not None and ("off", p) in lits:
+                ivs.append(
+                    model.new_optional_fixed_size_interval_var(
+                        lo, hi - lo, lits[("off", p)], f"off[{person.id},{k}]"
+                    )
+                )
+            else:
+                ivs.append(model.new_fixed_size_interval_var(lo, hi - lo, f"off[{person.id},{k}]"))
+        if len(ivs) > 1:
+            model.add_no_overlap(ivs)
+
+
+def add_resources(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None) -> None:
+    """Rule 6: units held by running tasks stay within each resource's capacity."""
+    for r, cap in enumerate(inst.resource_caps):
+        users = [(t, u) for t, task in enumerate(inst.tasks) for rr, u in task.uses if rr == r]
+        if not users or sum(u for _, u in users) <= cap:
+            continue
+        capacity: cp.IntVar | int = cap
+        if lits is not None and ("resource", r) in lits:
+            total = sum(u for _, u in users)
+            capacity = model.new_int_var(cap, total, f"cap[{inst.resource_ids[r]}]")
+            model.add(capacity == cap).only_enforce_if(lits[("resource", r)])
+        model.add_cumulative([v.tasks[t].interval for t, _ in users], [u for _, u in users], capacity)
+
+
+def add_hard_deadlines(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None) -> None:
+    """Rule 7: every task of a hard milestone finishes by its deadline."""
+    for m_ix, m in enumerate(inst.milestones):
+        if not m.hard or m.deadline is None:
+            continue
+        for t in m.tasks:
+            model.add(v.tasks[t].end <= m.deadline + 1).only_enforce_if(
+                _lit(lits, "deadline", m_ix)
+            )
+
+
+def add_velocity(model: cp.CpModel, inst: Instance, v: Vars) -> None:
+    """Rule 8: story points a team starts per sprint stay within its velocity.
+
+    A task belongs to the team of its lead (first assignee); one lead literal
+    per candidate, chosen among the crew. Sprint membership of the start is
+    encoded once per task with an integer division.
+    """
+    if not any(tm.velocity for tm in inst.teams):
+        return
+    length = inst.sprint_length
+    shift = max(0, -inst.sprint_offset) // length + 1
+    usage: dict[tuple[int, int], list[cp.LinearExprT]] = defaultdict(list)
+    for t, task in enumerate(inst.tasks):
+        tv = v.tasks[t]
+        if not task.points or task.headcount == 0:
+            continue
+        teams = {
+            inst.people[p].team
+            for p in tv.x
+            if inst.people[p].team is not None and inst.teams[inst.people[p].team].velocity  # type: ignore[index]
+        }
+        if not teams:
+            continue
+        if task.headcount == 1:
+            tv.lead = dict(tv.x)
+        else:
+            for p, lit in tv.x.items():
+                tv.lead[p] = model.new_bool_var(f"lead[{task.id},{inst.people[p].id}]")
+                model.add_implication(tv.lead[p], lit)
+            model.add_exactly_one(tv.lead.values())
+        first = inst.sprint_of(task.release)
+        last = inst.sprint_of(v.horizon)
+        # sprint_of(start) - 1 + shift, kept non-negative for the division
+        sprint = model.new_int_var(first - 1 + shift, last - 1 + shift, f"sprint[{task.id}]")
+        model.add_division_equality(sprint, tv.start - inst.sprint_offset + shift * length, length)
+        for k in range(first, last + 1):
+            in_k = model.new_bool_var(f"in_sprint[{task.id},{k}]")
+            model.add(sprint == k - 1 + shift).only_enforce_if(in_k)
+            model.add(sprint != k - 1 + shift).only_enforce_if(~in_k)
+            for team in teams:
+                member = [tv.lead[p] for p in tv.lead if inst.people[p].team == team]
+                both = model.new_bool_var(f"counts[{task.id},{k},{inst.teams[team].id}]")
+                # both >= in_k + member - 1 (only an upper bound on usage is needed)
+                model.add(both >= in_k + sum(member) - 1)
+                usage[(team, k)].append(task.points * both)
+    for (team, _k), terms in usage.items():
+        vel = inst.teams[team].velocity
+        assert vel is not None
+        model.add(sum(terms) <= vel)
+
+
+def add_redundant_pools(model: cp.CpModel, inst: Instance, v: Vars) -> None:
+    """Redundant: tasks needing people never use more people than exist in their pool.
+
+    One cumulative over all staffed tasks (capacity = head count of the team)
+    and one per group of tasks sharing the same candidate pool. These cut the
+    search without changing the set of solutions.
+    """
+    staffed = [t for t, task in enumerate(inst.tasks) if task.headcount > 0]
+    if len(staffed) > 1 and sum(inst.tasks[t].headcount for t in staffed) > len(inst.people):
+        model.add_cumulative(
+            [v.tasks[t].interval for t in staffed],
+            [inst.tasks[t].headcount for t in staffed],
+            len(inst.people),
+        )
+    pools: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for t in staffed:
+        pools[inst.tasks[t].candidates].append(t)
+    for pool, tasks in pools.items():
+        if len(tasks) < 2 or len(pool) == len(inst.people):
+            continue
+        # every task whose candidates lie inside this pool competes for the same people
+        inside = [t for t in staffed if set(inst.tasks[t].candidates) <= set(pool)]
+        if sum(inst.tasks[t].headcount for t in inside) <= len(pool):
+            continue
+        model.add_cumulative(
+            [v.tasks[t].interval for t in inside],
+            [inst.tasks[t].headcount for t in inside],
+            len(pool),
+        )
+
+
+def unit_capacity() -> int:
+    """Capacity of one full-time person in instance units (for docs and tests)."""
+    return CAP_SCALE

@@ -1,0 +1,62 @@
+"""CP-SAT objective terms: makespan, weighted milestone lateness, cost, compaction.
+
+See :mod:`planner.solvers.objective` for the order of importance; this module
+builds the same quantities as CP-SAT expressions.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model as cp
+
+from planner.instance import Instance
+from planner.solvers.cpsat.variables import Vars
+from planner.solvers.objective import has_soft_deadlines, lateness_multiplier
+
+
+def add_makespan(model: cp.CpModel, inst: Instance, v: Vars) -> cp.IntVar:
+    """The plan's finish (exclusive end of the last task)."""
+    lo = max((t.release + inst.min_span(i) for i, t in enumerate(inst.tasks)), default=0)
+    ms = model.new_int_var(lo, v.horizon, "makespan")
+    if v.tasks:
+        model.add_max_equality(ms, [tv.end for tv in v.tasks])
+    v.makespan = ms
+    return ms
+
+
+def add_lateness(model: cp.CpModel, inst: Instance, v: Vars) -> cp.LinearExprT:
+    """Sum over soft milestones of weight x working days late."""
+    terms = []
+    for i, m in enumerate(inst.milestones):
+        if m.hard or m.deadline is None or not m.tasks:
+            continue
+        late = model.new_int_var(0, max(0, v.horizon - 1 - m.deadline), f"late[{m.id}]")
+        for t in m.tasks:
+            model.add(late >= v.tasks[t].end - 1 - m.deadline)
+        v.late[i] = late
+        terms.append(m.weight * late)
+    return sum(terms) if terms else 0
+
+
+def primary_objective(model: cp.CpModel, inst: Instance, v: Vars) -> cp.LinearExprT:
+    """lateness x (horizon + 1) + makespan: lexicographic in one integer."""
+    makespan = add_makespan(model, inst, v)
+    if not has_soft_deadlines(inst):
+        return makespan
+    lateness = add_lateness(model, inst, v)
+    return lateness * lateness_multiplier(inst) + makespan
+
+
+def cost_expr(inst: Instance, v: Vars) -> cp.LinearExprT:
+    """Sum of assignee cost_per_day x working days, rounded to whole currency units."""
+    terms = []
+    for tv in v.tasks:
+        for p, days in tv.days.items():
+            rate = round(inst.people[p].cost_per_day)
+            if rate:
+                terms.append(rate * days)
+    return sum(terms) if terms else 0
+
+
+def compaction_expr(v: Vars) -> cp.LinearExprT:
+    """Sum of task ends: smaller means every task as early as it can be."""
+    return sum(tv.end for tv in v.tasks)

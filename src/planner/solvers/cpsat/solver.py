@@ -1,0 +1,191 @@
+"""The CP-SAT backend: solve with a heuristic hint, progress, Ctrl-C, two stages.
+
+Stage 1 minimises the primary objective (weighted milestone lateness, then
+finish). Stage 2, with stage 1's value held, minimises cost and then pulls every
+task as early as it can go, so schedules are compact and cheap among equals.
+Stage 2 gets whatever is left of the time limit (at most a third of it).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ortools.sat.python import cp_model as cp
+
+from planner.instance import Instance
+from planner.solvers.base import Assignment, Progress, Result, SolveParams, Status
+from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
+from planner.solvers.cpsat.objective import compaction_expr, cost_expr
+from planner.solvers.heuristic import hard_deadline_misses, list_schedule
+from planner.solvers.objective import evaluate, primary
+
+
+class _Watch(cp.CpSolverSolutionCallback):
+    """Reports each improving schedule and bound to the progress function."""
+
+    def __init__(self, params: SolveParams, t0: float, stage: str) -> None:
+        super().__init__()
+        self.params = params
+        self.t0 = t0
+        self.stage = stage
+        self.first: float | None = None
+        self.bound: float | None = None
+
+    def on_solution_callback(self) -> None:
+        now = time.perf_counter() - self.t0
+        if self.first is None:
+            self.first = now
+        if self.params.first_solution_only:
+            self.stop_search()
+        if self.params.on_progress:
+            self.params.on_progress(
+                Progress(now, self.objective_value, self.best_objective_bound, self.stage)
+            )
+
+    def on_bound(self, bound: float) -> None:
+        self.bound = bound
+        if self.params.on_progress:
+            self.params.on_progress(
+                Progress(time.perf_counter() - self.t0, None, bound, self.stage)
+            )
+
+
+def _configure(solver: cp.CpSolver, params: SolveParams, limit: float) -> None:
+    p = solver.parameters
+    p.num_workers = max(1, params.workers)
+    p.random_seed = params.seed
+    p.log_search_progress = params.log
+    if params.deterministic:
+        # reproducible: interleaved workers and a deterministic (work-based) time limit
+        p.interleave_search = True
+        p.max_deterministic_time = max(0.1, limit)
+        p.max_time_in_seconds = max(0.5, limit * 4)
+    else:
+        p.max_time_in_seconds = max(0.1, limit)
+
+
+def _run(solver: cp.CpSolver, model: cp.CpModel, watch: _Watch) -> tuple[int, bool]:
+    """Solve in a worker thread so Ctrl-C in the main thread can stop the search cleanly."""
+    box: dict[str, int] = {}
+    error: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            box["status"] = solver.solve(model, watch)
+        except BaseException as exc:  # pragma: no cover - surfaced below
+            error.append(exc)
+
+    worker = threading.Thread(target=target, name="cp-sat", daemon=True)
+    worker.start()
+    interrupted = False
+    while worker.is_alive():
+        try:
+            worker.join(0.1)
+        except KeyboardInterrupt:
+            interrupted = True
+            solver.stop_search()
+    if error:
+        raise error[0]
+    return box["status"], interrupted
+
+
+class CpSatSolver:
+    """Exact model on OR-Tools CP-SAT."""
+
+    name = "cpsat"
+
+    def solve(self, instance: Instance, params: SolveParams) -> Result:
+        """Best schedule within the time limit; status optimal when proven."""
+        t0 = time.perf_counter()
+        hint = params.hint
+        heuristic_ok = False
+        if hint is None:
+            try:
+                hint = list_schedule(instance)
+            except RuntimeError:
+                hint = None
+        if hint is not None:
+            heuristic_ok = not hard_deadline_misses(instance, hint)
+        horizon = instance.horizon
+        hint_parts = evaluate(instance, hint) if hint is not None else None
+        if heuristic_ok and hint_parts is not None and hint_parts.lateness == 0:
+            # nothing is late in the hint, so an optimum finishes no later than it
+            horizon = min(horizon, hint_parts.makespan)
+        built = build_model(instance, horizon)
+        if hint is not None:
+            add_hint(built, instance, hint)
+            if heuristic_ok and hint_parts is not None:
+                built.model.add(built.objective <= primary(instance, hint_parts))
+        limit1 = params.time_limit
+        solver = cp.CpSolver()
+        _configure(solver, params, limit1)
+        watch = _Watch(params, t0, "schedule")
+        solver.best_bound_callback = watch.on_bound
+        code, interrupted = _run(solver, built.model, watch)
+        status = _status(code)
+        notes: list[str] = []
+        if status in (Status.OPTIMAL, Status.FEASIBLE):
+            a = read_assignment(solver, built, instance)
+            objective = float(solver.objective_value)
+            bound = float(solver.best_objective_bound)
+        elif status == Status.INFEASIBLE:
+            return Result(Status.INFEASIBLE, None, None, None, time.perf_counter() - t0,
+                          solver=self.name)
+        elif hint is not None and heuristic_ok and hint_parts is not None:
+            a = hint
+            objective = float(primary(instance, hint_parts))
+            bound = float(solver.best_objective_bound) if watch.bound is not None else None
+            status = Status.FEASIBLE
+            notes.append("CP-SAT found no schedule in time; the list scheduler's is used")
+        else:
+            return Result(Status.UNKNOWN, None, None, None, time.perf_counter() - t0,
+                          solver=self.name, interrupted=interrupted)
+        elapsed = time.perf_counter() - t0
+        if not interrupted and not params.first_solution_only:
+            remaining = params.time_limit - elapsed
+            stage2 = min(remaining, max(1.0, params.time_limit / 3))
+            if stage2 > 0.2:
+                a2, interrupted = self._polish(instance, built, a, round(objective), params, stage2)
+                a = a2 or a
+        parts = evaluate(instance, a)
+        return Result(
+            status, a, objective, bound, time.perf_counter() - t0, watch.first, self.name,
+            parts, interrupted, tuple(notes),
+        )
+
+    def _polish(
+        self,
+        inst: Instance,
+        built: BuiltModel,
+        a: Assignment,
+        objective: int,
+        params: SolveParams,
+        limit: float,
+    ) -> tuple[Assignment | None, bool]:
+        """Stage 2: hold the objective, minimise cost, then the sum of task ends."""
+        model = built.model
+        model.add(built.objective <= objective)
+        cost = cost_expr(inst, built.vars)
+        compact = compaction_expr(built.vars)
+        weight = len(inst.tasks) * built.vars.horizon + 1
+        model.minimize(cost * weight + compact if inst.has_costs else compact)
+        model.clear_hints()
+        add_hint(built, inst, a)
+        solver = cp.CpSolver()
+        _configure(solver, params, limit)
+        watch = _Watch(SolveParams(on_progress=None), time.perf_counter(), "polish")
+        code, interrupted = _run(solver, model, watch)
+        if _status(code) in (Status.OPTIMAL, Status.FEASIBLE):
+            return read_assignment(solver, built, inst), interrupted
+        return None, interrupted
+
+
+def _status(code: int) -> Status:
+    if code == cp.OPTIMAL:
+        return Status.OPTIMAL
+    if code == cp.FEASIBLE:
+        return Status.FEASIBLE
+    if code == cp.INFEASIBLE:
+        return Status.INFEASIBLE
+    return Status.UNKNOWN
