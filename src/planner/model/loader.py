@@ -163,11 +163,7 @@ def pydantic_diagnostics(
             msg = f"bad date {value!r}: use YYYY-MM-DD"
         elif kind in {"int_parsing", "int_from_float", "float_parsing", "bool_parsing"} or (
             kind.endswith("_type") and kind != "model_type"
-        ):
-            msg = f"{msg} (got {value!r})"
-        elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-            msg = f"{msg} (got {value!r})"
-        elif kind == "literal_error":
+        ) or kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"} or kind == "literal_error":
             msg = f"{msg} (got {value!r})"
         out.append(src.diagnostic(loc, msg))
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.solvers.base import Assignment, Progress, Result, Solver, SolveParams, Status
+from planner.solvers.base import Assignment, Progress, Result, SolveParams, Solver, Status
 from planner.solvers.cpsat import CpSatSolver
 from planner.solvers.heuristic import HeuristicSolver
 

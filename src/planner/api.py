@@ -1,0 +1,86 @@
+"""The library entry points the CLI calls and Python users call: plan in, schedule out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.calendar import WorkCalendar
+from planner.errors import Diagnostic, ExitCode, InfeasibleError, NoSolutionError, PlannerError
+from planner.explain import explain_infeasible
+from planner.instance import Instance, compile_plan
+from planner.model.loader import load_plan
+from planner.model.plan import Plan
+from planner.schedule import Schedule, make_schedule
+from planner.solvers import SolveParams, Status, get_solver
+from planner.solvers.base import Result
+
+
+@dataclass(frozen=True)
+class Solved:
+    """A schedule with the compiled instance and the solver's raw result."""
+
+    schedule: Schedule
+    result: Result
+    instance: Instance
+    calendar: WorkCalendar
+
+
+def solve_plan(
+    plan: Plan,
+    params: SolveParams | None = None,
+    solver: str = "auto",
+) -> Solved:
+    """Schedule a validated plan.
+
+    Raises :class:`InfeasibleError` (exit 3) with the conflicting deadlines, pins,
+    dates or capacities when no schedule exists, and :class:`NoSolutionError`
+    (exit 4) when the time limit passes before any schedule is found.
+    """
+    params = params or SolveParams()
+    cal = WorkCalendar.of(plan)
+    inst = compile_plan(plan, cal)
+    result = get_solver(solver).solve(inst, params)
+    if result.status == Status.INFEASIBLE:
+        diags = explain_infeasible(plan, inst, cal, time_limit=max(5.0, params.time_limit))
+        raise InfeasibleError(diags, "the plan is infeasible: no schedule meets all its hard"
+                              " constraints")
+    if result.assignment is None:
+        if result.interrupted:
+            raise PlannerError([], ExitCode.INTERRUPTED, "interrupted before any schedule was found")
+        note = "; ".join(result.notes)
+        raise NoSolutionError(
+            "no schedule found within the time limit"
+            + (f" ({note})" if note else "")
+            + "; raise --time-limit or try --solver heuristic"
+        )
+    settings = {
+        "solver": solver,
+        "time_limit": params.time_limit,
+        "workers": params.workers,
+        "seed": params.seed,
+    }
+    return Solved(make_schedule(plan, inst, result, cal, settings), result, inst, cal)
+
+
+def schedule_file(path: str | Path, params: SolveParams | None = None, solver: str = "auto") -> Solved:
+    """Load a plan file and schedule it."""
+    return solve_plan(load_plan(path), params, solver)
+
+
+def missing_schedule_ids(plan: Plan, schedule: Schedule) -> list[Diagnostic]:
+    """Diagnostics when a schedule does not belong to a plan (task ids differ)."""
+    plan_ids = {t.id for t in plan.tasks}
+    sched_ids = {t.id for t in schedule.tasks}
+    out = []
+    if plan_ids - sched_ids:
+        out.append(Diagnostic(
+            "schedule lacks plan tasks: " + ", ".join(sorted(plan_ids - sched_ids)[:10]),
+            hint="re-run `planner schedule` for this plan",
+        ))
+    if sched_ids - plan_ids:
+        out.append(Diagnostic(
+            "schedule has tasks not in the plan: " + ", ".join(sorted(sched_ids - plan_ids)[:10]),
+            hint="is this the schedule of another plan?",
+        ))
+    return out

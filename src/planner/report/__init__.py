@@ -1,0 +1,1 @@
+"""Views of a schedule: tables, Markdown, CSV (and HTML/Gantt reports)."""
