@@ -43,11 +43,14 @@ def solve_plan(
     result = get_solver(solver).solve(inst, params)
     if result.status == Status.INFEASIBLE:
         diags = explain_infeasible(plan, inst, cal, time_limit=max(5.0, params.time_limit))
-        raise InfeasibleError(diags, "the plan is infeasible: no schedule meets all its hard"
-                              " constraints")
+        raise InfeasibleError(
+            diags, "the plan is infeasible: no schedule meets all its hard constraints"
+        )
     if result.assignment is None:
         if result.interrupted:
-            raise PlannerError([], ExitCode.INTERRUPTED, "interrupted before any schedule was found")
+            raise PlannerError(
+                [], ExitCode.INTERRUPTED, "interrupted before any schedule was found"
+            )
         note = "; ".join(result.notes)
         raise NoSolutionError(
             "no schedule found within the time limit"
@@ -63,7 +66,9 @@ def solve_plan(
     return Solved(make_schedule(plan, inst, result, cal, settings), result, inst, cal)
 
 
-def schedule_file(path: str | Path, params: SolveParams | None = None, solver: str = "auto") -> Solved:
+def schedule_file(
+    path: str | Path, params: SolveParams | None = None, solver: str = "auto"
+) -> Solved:
     """Load a plan file and schedule it."""
     return solve_plan(load_plan(path), params, solver)
 
@@ -74,13 +79,18 @@ def missing_schedule_ids(plan: Plan, schedule: Schedule) -> list[Diagnostic]:
     sched_ids = {t.id for t in schedule.tasks}
     out = []
     if plan_ids - sched_ids:
-        out.append(Diagnostic(
-            "schedule lacks plan tasks: " + ", ".join(sorted(plan_ids - sched_ids)[:10]),
-            hint="re-run `planner schedule` for this plan",
-        ))
+        out.append(
+            Diagnostic(
+                "schedule lacks plan tasks: " + ", ".join(sorted(plan_ids - sched_ids)[:10]),
+                hint="re-run `planner schedule` for this plan",
+            )
+        )
     if sched_ids - plan_ids:
-        out.append(Diagnostic(
-            "schedule has tasks not in the plan: " + ", ".join(sorted(sched_ids - plan_ids)[:10]),
-            hint="is this the schedule of another plan?",
-        ))
+        out.append(
+            Diagnostic(
+                "schedule has tasks not in the plan: "
+                + ", ".join(sorted(sched_ids - plan_ids)[:10]),
+                hint="is this the schedule of another plan?",
+            )
+        )
     return out

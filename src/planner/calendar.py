@@ -32,9 +32,7 @@ class WorkCalendar:
     ) -> None:
         self._weekdays = frozenset(WEEKDAYS.index(d) for d in workdays)  # type: ignore[arg-type]
         self._explicit = frozenset(holiday_dates)
-        self._country = (
-            hol.country_holidays(country.upper(), subdiv=region) if country else None
-        )
+        self._country = hol.country_holidays(country.upper(), subdiv=region) if country else None
         self.start = start
         self._days: list[dt.date] = []  # sorted working days, covering [_lo, _hi)
         self._lo = start

@@ -54,7 +54,9 @@ class SolverName(StrEnum):
     heuristic = "heuristic"
 
 
-PlanArg = Annotated[Path, typer.Argument(help="Plan file (YAML, TOML or JSON).", show_default=False)]
+PlanArg = Annotated[
+    Path, typer.Argument(help="Plan file (YAML, TOML or JSON).", show_default=False)
+]
 TimeLimit = Annotated[float, typer.Option("--time-limit", "-t", min=0.1, help="Seconds to search.")]
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Solver threads.")]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same schedule).")]
@@ -178,8 +180,11 @@ def schedule(
         time_limit=time_limit, workers=workers, seed=seed, on_progress=_progress_printer(quiet)
     )
     if not quiet:
-        err.print(f"solving {plan_file} ({len(plan.tasks)} tasks, {len(plan.people)} people,"
-                  f" limit {time_limit:g} s, {workers} workers, seed {seed})", markup=False)
+        err.print(
+            f"solving {plan_file} ({len(plan.tasks)} tasks, {len(plan.people)} people,"
+            f" limit {time_limit:g} s, {workers} workers, seed {seed})",
+            markup=False,
+        )
     try:
         solved = solve_plan(plan, params, solver.value)
     except InfeasibleError as exc:

@@ -51,10 +51,12 @@ def explain_infeasible(
 
     result = feasible(list(lits.values()), time_limit / 2)
     if result is not False:
-        return [Diagnostic(
-            "the plan has no schedule, but no conflict could be isolated in time",
-            hint="run again with a longer --time-limit",
-        )]
+        return [
+            Diagnostic(
+                "the plan has no schedule, but no conflict could be isolated in time",
+                hint="run again with a longer --time-limit",
+            )
+        ]
     core = [names[i] for i in getattr(feasible, "core", [])]
     if not core:
         return _structural(plan, inst, cal)
@@ -88,7 +90,9 @@ def _describe(plan: Plan, inst: Instance, cal: WorkCalendar, key: tuple[str, int
         return Diagnostic(text, path=("milestones", i, "deadline"))
     if kind == "pin":
         t = plan.tasks[i]
-        return Diagnostic(f"task '{t.id}' is pinned to '{t.assignee}'", path=("tasks", i, "assignee"))
+        return Diagnostic(
+            f"task '{t.id}' is pinned to '{t.assignee}'", path=("tasks", i, "assignee")
+        )
     if kind == "release":
         t = plan.tasks[i]
         return Diagnostic(

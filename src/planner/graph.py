@@ -11,6 +11,7 @@ All times are working-day indices; ``end`` values are exclusive (``end = start +
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,14 +64,19 @@ def cpm(inst: Instance, spans: Sequence[int] | None = None) -> Cpm:
         free.append(max(0, room))
     path = _chain(inst, es, d, total, finish)
     return Cpm(
-        tuple(d), tuple(es), tuple(ef), tuple(ls), tuple(lf), tuple(total), tuple(free),
-        finish, tuple(path),
+        tuple(d),
+        tuple(es),
+        tuple(ef),
+        tuple(ls),
+        tuple(lf),
+        tuple(total),
+        tuple(free),
+        finish,
+        tuple(path),
     )
 
 
-def _chain(
-    inst: Instance, es: list[int], d: list[int], total: list[int], finish: int
-) -> list[int]:
+def _chain(inst: Instance, es: list[int], d: list[int], total: list[int], finish: int) -> list[int]:
     """Walk back from a zero-slack task that ends last along tight dependencies."""
     ends = [t for t in range(len(d)) if es[t] + d[t] == finish and total[t] == 0]
     if not ends:
@@ -97,7 +103,9 @@ class Binding:
     """Why a task starts when it does in a schedule."""
 
     task: int
-    reason: str  # "dependency" | "person" | "resource" | "release" | "start" | "time-off" | "velocity"
+    reason: (
+        str  # "dependency" | "person" | "resource" | "release" | "start" | "time-off" | "velocity"
+    )
     by_task: int | None = None
     person: int | None = None
     resource: int | None = None
@@ -145,7 +153,7 @@ def analyse_schedule(
             by_person.setdefault(person, []).append(t)
     for tasks in by_person.values():
         tasks.sort(key=lambda t: (starts[t], t))
-        for a, b in zip(tasks, tasks[1:], strict=False):
+        for a, b in itertools.pairwise(tasks):
             succ[a].append((b, spans[a]))
     users: dict[int, list[int]] = {}
     for t in range(n):

@@ -7,6 +7,7 @@ atomically (temporary file + rename), so a failed run leaves an earlier file int
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -201,8 +202,12 @@ def write_atomic(path: str | Path, text: str) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise input_error(
-            [Diagnostic(f"cannot write {target}: {exc.strerror or exc}",
-                        hint="check that the folder exists and is writable")]
+            [
+                Diagnostic(
+                    f"cannot write {target}: {exc.strerror or exc}",
+                    hint="check that the folder exists and is writable",
+                )
+            ]
         ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -211,10 +216,8 @@ def write_atomic(path: str | Path, text: str) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -234,8 +237,14 @@ def read_schedule(path: str | Path) -> Schedule:
         raise input_error([Diagnostic(f"cannot read {p}: {exc}")]) from None
     except json.JSONDecodeError as exc:
         raise input_error(
-            [Diagnostic(f"not a schedule file: JSON syntax: {exc.msg}", file=str(p),
-                        line=exc.lineno, column=exc.colno)]
+            [
+                Diagnostic(
+                    f"not a schedule file: JSON syntax: {exc.msg}",
+                    file=str(p),
+                    line=exc.lineno,
+                    column=exc.colno,
+                )
+            ]
         ) from None
     try:
         return Schedule.model_validate(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, get_args, get_origin
@@ -82,9 +83,7 @@ def plan_from_source(src: Source) -> Loaded:
             key = bool(d.path) and d.path[-1] == "id"
             line, col = src.locate(d.path, key=key)
             diags.append(
-                Diagnostic(
-                    d.message, d.path, src.file, line, col, severity=d.severity, hint=d.hint
-                )
+                Diagnostic(d.message, d.path, src.file, line, col, severity=d.severity, hint=d.hint)
             )
     return Loaded(plan, _dedupe(diags))
 
@@ -115,16 +114,12 @@ def _partial_plan(data: dict[str, Any]) -> Plan | None:
             adapter: TypeAdapter[Any] = TypeAdapter(item_type)
             items = []
             for item in raw:
-                try:
+                with contextlib.suppress(ValidationError):
                     items.append(adapter.validate_python(item))
-                except ValidationError:
-                    pass
             values[name] = tuple(items)
         else:
-            try:
+            with contextlib.suppress(ValidationError):
                 values[name] = TypeAdapter(info.annotation).validate_python(raw)
-            except ValidationError:
-                pass
     try:
         return Plan.model_construct(**values)
     except Exception:  # pragma: no cover - construct does not validate
@@ -161,9 +156,12 @@ def pydantic_diagnostics(
         msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if kind.startswith("date") or kind.startswith("datetime"):
             msg = f"bad date {value!r}: use YYYY-MM-DD"
-        elif kind in {"int_parsing", "int_from_float", "float_parsing", "bool_parsing"} or (
-            kind.endswith("_type") and kind != "model_type"
-        ) or kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"} or kind == "literal_error":
+        elif (
+            kind in {"int_parsing", "int_from_float", "float_parsing", "bool_parsing"}
+            or (kind.endswith("_type") and kind != "model_type")
+            or kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+            or kind == "literal_error"
+        ):
             msg = f"{msg} (got {value!r})"
         out.append(src.diagnostic(loc, msg))
     return out

@@ -56,7 +56,9 @@ class Project(Frozen):
         try:
             zoneinfo.ZoneInfo(v)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown timezone '{v}' (use an IANA name such as Europe/Berlin)") from exc
+            raise ValueError(
+                f"unknown timezone '{v}' (use an IANA name such as Europe/Berlin)"
+            ) from exc
         return v
 
 
@@ -78,7 +80,9 @@ class Holidays(Frozen):
 
         supported = hol.list_supported_countries()
         if self.country.upper() not in supported:
-            raise ValueError(f"unknown country code '{self.country}' (use ISO 3166 alpha-2, e.g. DE)")
+            raise ValueError(
+                f"unknown country code '{self.country}' (use ISO 3166 alpha-2, e.g. DE)"
+            )
         if self.region is not None and self.region not in supported[self.country.upper()]:
             raise ValueError(
                 f"unknown region '{self.region}' of {self.country.upper()}; known: "
@@ -253,7 +257,9 @@ class Task(Frozen):
             if min(v) <= 0:
                 raise ValueError("estimate values must be positive person-days")
             if not v[0] <= v[1] <= v[2]:
-                raise ValueError("estimate must be [optimistic, likely, pessimistic], in that order")
+                raise ValueError(
+                    "estimate must be [optimistic, likely, pessimistic], in that order"
+                )
         return v
 
     @property

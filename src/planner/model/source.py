@@ -71,9 +71,7 @@ def read_source(path: str | FsPath, display: str | None = None) -> Source:
     try:
         text = fs_path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise input_error(
-            [Diagnostic(f"file not found: {name}", hint="check the path")]
-        ) from None
+        raise input_error([Diagnostic(f"file not found: {name}", hint="check the path")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise input_error([Diagnostic(f"cannot read {name}: {exc}")]) from None
     suffix = fs_path.suffix.lower()

@@ -263,7 +263,11 @@ def _qualification(plan: Plan) -> list[Diagnostic]:
                 key=lambda p: (*_shortfall(p, task), p.id),
             )[:3]
             who = "nobody" if not able else f"only {len(able)} ({', '.join(p.id for p in able)})"
-            near = "; closest: " + ", ".join(_describe_gap(p, task) for p in closest) if closest else ""
+            near = (
+                "; closest: " + ", ".join(_describe_gap(p, task) for p in closest)
+                if closest
+                else ""
+            )
             out.append(
                 _err(
                     (*base, "skills") if task.skills else (*base, "assignees"),

@@ -94,8 +94,13 @@ def render_markdown(plan: Plan, schedule: Schedule) -> str:
         + (f", cost {schedule.cost:,.0f}" if schedule.cost is not None else "")
         + "."
     )
-    lines += ["", "## Milestones", "", "| Milestone | Forecast | Deadline | Late (wd) | Status |",
-              "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Milestones",
+        "",
+        "| Milestone | Forecast | Deadline | Late (wd) | Status |",
+        "|---|---|---|---|---|",
+    ]
     for m in schedule.milestones:
         lines.append(
             f"| {m.id}{' (hard)' if m.hard else ''} | {m.date or '—'} | {m.deadline or '—'} |"
@@ -103,8 +108,12 @@ def render_markdown(plan: Plan, schedule: Schedule) -> str:
         )
     lines += ["", "## Tasks by sprint", ""]
     for sprint, idx in _by_sprint(schedule).items():
-        lines += [f"### Sprint {sprint}", "", "| Task | Start | Finish | Assignees | Slack | |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"### Sprint {sprint}",
+            "",
+            "| Task | Start | Finish | Assignees | Slack | |",
+            "|---|---|---|---|---|---|",
+        ]
         for i in idx:
             t = schedule.tasks[i]
             lines.append(
@@ -120,12 +129,37 @@ def render_csv(schedule: Schedule) -> str:
     """One row per task."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["id", "name", "start", "finish", "days", "sprint", "assignees", "critical",
-                "slack", "milestone", "epic"])
+    w.writerow(
+        [
+            "id",
+            "name",
+            "start",
+            "finish",
+            "days",
+            "sprint",
+            "assignees",
+            "critical",
+            "slack",
+            "milestone",
+            "epic",
+        ]
+    )
     for t in schedule.tasks:
-        w.writerow([t.id, t.name or "", t.start, t.finish, t.days or "", t.sprint,
-                    " ".join(t.assignees), int(t.critical), t.slack, t.milestone or "",
-                    t.epic or ""])
+        w.writerow(
+            [
+                t.id,
+                t.name or "",
+                t.start,
+                t.finish,
+                t.days or "",
+                t.sprint,
+                " ".join(t.assignees),
+                int(t.critical),
+                t.slack,
+                t.milestone or "",
+                t.epic or "",
+            ]
+        )
     return buf.getvalue()
 
 

@@ -153,9 +153,7 @@ def _earliest_none(st: _State, t: int, est: int, span: int, limit: int) -> int |
     return None
 
 
-def _earliest_team(
-    st: _State, t: int, est: int, limit: int
-) -> tuple[int, tuple[int, ...]] | None:
+def _earliest_team(st: _State, t: int, est: int, limit: int) -> tuple[int, tuple[int, ...]] | None:
     """Earliest start and a crew for a task needing several people."""
     inst = st.inst
     task = inst.tasks[t]
@@ -172,8 +170,14 @@ def _earliest_team(
             ends = [st.people[p].conflict_end(s, s + short) for p in cands]
             s = min((e for e in ends if e is not None and e > s), default=s + 1)
             continue
-        free.sort(key=lambda p: (p != task.pinned, -inst.people[p].capacity,
-                                 inst.people[p].cost_per_day, p))
+        free.sort(
+            key=lambda p: (
+                p != task.pinned,
+                -inst.people[p].capacity,
+                inst.people[p].cost_per_day,
+                p,
+            )
+        )
         crew = tuple(free[: task.headcount])
         span = inst.span(t, crew)
         if any(st.people[p].conflict_end(s, s + span) is not None for p in crew):
@@ -273,7 +277,9 @@ def hard_deadline_misses(inst: Instance, a: Assignment) -> list[int]:
     return [
         i
         for i, m in enumerate(inst.milestones)
-        if m.hard and m.deadline is not None and m.tasks
+        if m.hard
+        and m.deadline is not None
+        and m.tasks
         and max(ends[t] for t in m.tasks) - 1 > m.deadline
     ]
 
@@ -293,7 +299,13 @@ class HeuristicSolver:
         if misses:
             names = ", ".join(instance.milestones[i].id for i in misses)
             return Result(
-                Status.UNKNOWN, None, None, None, secs, None, self.name,
+                Status.UNKNOWN,
+                None,
+                None,
+                None,
+                secs,
+                None,
+                self.name,
                 notes=(f"the list scheduler misses hard milestone(s) {names}; try --solver cpsat",),
             )
         return Result(

@@ -129,7 +129,9 @@ def add_resources(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None)
             total = sum(u for _, u in users)
             capacity = model.new_int_var(cap, total, f"cap[{inst.resource_ids[r]}]")
             model.add(capacity == cap).only_enforce_if(lits[("resource", r)])
-        model.add_cumulative([v.tasks[t].interval for t, _ in users], [u for _, u in users], capacity)
+        model.add_cumulative(
+            [v.tasks[t].interval for t, _ in users], [u for _, u in users], capacity
+        )
 
 
 def add_hard_deadlines(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None) -> None:

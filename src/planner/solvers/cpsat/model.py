@@ -26,7 +26,9 @@ class BuiltModel:
     lits: dict[tuple[str, int], cp.IntVar] = field(default_factory=dict)
 
 
-def build_model(inst: Instance, horizon: int | None = None, *, relaxable: bool = False) -> BuiltModel:
+def build_model(
+    inst: Instance, horizon: int | None = None, *, relaxable: bool = False
+) -> BuiltModel:
     """The full model; with ``relaxable``, hard constraint groups hang on literals."""
     model = cp.CpModel()
     model.name = inst.name

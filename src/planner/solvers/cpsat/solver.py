@@ -130,8 +130,9 @@ class CpSatSolver:
             objective = float(solver.objective_value)
             bound = float(solver.best_objective_bound)
         elif status == Status.INFEASIBLE:
-            return Result(Status.INFEASIBLE, None, None, None, time.perf_counter() - t0,
-                          solver=self.name)
+            return Result(
+                Status.INFEASIBLE, None, None, None, time.perf_counter() - t0, solver=self.name
+            )
         elif hint is not None and heuristic_ok and hint_parts is not None:
             a = hint
             objective = float(primary(instance, hint_parts))
@@ -139,8 +140,15 @@ class CpSatSolver:
             status = Status.FEASIBLE
             notes.append("CP-SAT found no schedule in time; the list scheduler's is used")
         else:
-            return Result(Status.UNKNOWN, None, None, None, time.perf_counter() - t0,
-                          solver=self.name, interrupted=interrupted)
+            return Result(
+                Status.UNKNOWN,
+                None,
+                None,
+                None,
+                time.perf_counter() - t0,
+                solver=self.name,
+                interrupted=interrupted,
+            )
         elapsed = time.perf_counter() - t0
         if not interrupted and not params.first_solution_only:
             remaining = params.time_limit - elapsed
@@ -150,8 +158,16 @@ class CpSatSolver:
                 a = a2 or a
         parts = evaluate(instance, a)
         return Result(
-            status, a, objective, bound, time.perf_counter() - t0, watch.first, self.name,
-            parts, interrupted, tuple(notes),
+            status,
+            a,
+            objective,
+            bound,
+            time.perf_counter() - t0,
+            watch.first,
+            self.name,
+            parts,
+            interrupted,
+            tuple(notes),
         )
 
     def _polish(
