@@ -30,7 +30,7 @@ class WorkCalendar:
         country: str | None = None,
         region: str | None = None,
     ) -> None:
-        self._weekdays = frozenset(WEEKDAYS.index(d) for d in workdays)  # type: ignore[arg-type]
+        self._weekdays = frozenset(WEEKDAYS.index(d) for d in workdays)  # type: ignore[arg-type,unused-ignore]
         self._explicit = frozenset(holiday_dates)
         self._country = hol.country_holidays(country.upper(), subdiv=region) if country else None
         self.start = start

@@ -119,7 +119,9 @@ def _partial_plan(data: dict[str, Any]) -> Plan | None:
             values[name] = tuple(items)
         else:
             with contextlib.suppress(ValidationError):
-                values[name] = TypeAdapter(info.annotation).validate_python(raw)
+                values[name] = TypeAdapter(
+                    Any if info.annotation is None else info.annotation
+                ).validate_python(raw)
     try:
         return Plan.model_construct(**values)
     except Exception:  # pragma: no cover - construct does not validate

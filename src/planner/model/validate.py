@@ -239,9 +239,12 @@ def _skills_text(task: Task) -> str:
 def _qualification(plan: Plan) -> list[Diagnostic]:
     out = []
     people = {p.id: p for p in plan.people}
+    listed = set(plan.skills) if plan.skills is not None else None
     for i, task in enumerate(plan.tasks):
         if task.assignees == 0:
             continue
+        if listed is not None and not set(task.skills) <= listed:
+            continue  # an unknown skill is already reported; do not cascade
         base: Path = ("tasks", i)
         able = [p for p in plan.people if qualified(p, task)]
         if task.assignee is not None and task.assignee in people:
@@ -250,7 +253,7 @@ def _qualification(plan: Plan) -> list[Diagnostic]:
                 out.append(
                     _err(
                         (*base, "assignee"),
-                        f"pinned assignee '{pinned.id}' cannot do task '{task.id}': "
+                        f"pinned assignee '{pinned.id}' cannot do task '{task.id}' "
                         + _describe_gap(pinned, task).split(" ", 1)[1],
                         f"task needs {_skills_text(task)}; pin someone qualified"
                         + (f" ({', '.join(p.id for p in able)})" if able else "")
@@ -271,7 +274,8 @@ def _qualification(plan: Plan) -> list[Diagnostic]:
             out.append(
                 _err(
                     (*base, "skills") if task.skills else (*base, "assignees"),
-                    f"task '{task.id}' needs {task.assignees} people with {_skills_text(task)},"
+                    f"task '{task.id}' needs {task.assignees}"
+                    f" {'person' if task.assignees == 1 else 'people'} with {_skills_text(task)},"
                     f" {who} qualifies{near}",
                     "train or add someone, lower the required levels, or reduce 'assignees'",
                 )
@@ -285,25 +289,34 @@ def _dates(plan: Plan) -> list[Diagnostic]:
     project = getattr(plan, "project", None)
     for i, task in enumerate(plan.tasks):
         ms = milestones.get(task.milestone or "")
-        if task.not_before is not None and ms is not None and ms.hard and ms.deadline:
-            if task.not_before > ms.deadline:
-                out.append(
-                    _err(
-                        ("tasks", i, "not_before"),
-                        f"task '{task.id}' may not start before {task.not_before}, after the"
-                        f" hard deadline {ms.deadline} of milestone '{ms.id}'",
-                        "move not_before earlier, the deadline later, or make the milestone soft",
-                    )
-                )
-    if project is not None and plan.sprints and plan.sprints.start:
-        if plan.sprints.start > project.start:
+        if (
+            task.not_before is not None
+            and ms is not None
+            and ms.hard
+            and ms.deadline
+            and task.not_before > ms.deadline
+        ):
             out.append(
-                _warn(
-                    ("sprints", "start"),
-                    f"sprint 1 starts {plan.sprints.start}, after the project start"
-                    f" {project.start}; work before it is in sprint 0",
+                _err(
+                    ("tasks", i, "not_before"),
+                    f"task '{task.id}' may not start before {task.not_before}, after the"
+                    f" hard deadline {ms.deadline} of milestone '{ms.id}'",
+                    "move not_before earlier, the deadline later, or make the milestone soft",
                 )
             )
+    if (
+        project is not None
+        and plan.sprints
+        and plan.sprints.start
+        and plan.sprints.start > project.start
+    ):
+        out.append(
+            _warn(
+                ("sprints", "start"),
+                f"sprint 1 starts {plan.sprints.start}, after the project start"
+                f" {project.start}; work before it is in sprint 0",
+            )
+        )
     for i, m in enumerate(plan.milestones):
         if project is not None and m.deadline is not None and m.deadline < project.start:
             out.append(

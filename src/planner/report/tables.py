@@ -67,7 +67,8 @@ def rich_view(plan: Plan, schedule: Schedule) -> Group:
         )
     gap = f", gap {schedule.gap:.1%}" if schedule.gap else ""
     summary = Text(
-        f"status {schedule.status} (objective {schedule.objective:g}, bound {schedule.bound:g}{gap})"
+        f"status {schedule.status} (objective {schedule.objective:g},"
+        f" bound {schedule.bound:g}{gap})"
         if schedule.objective is not None and schedule.bound is not None
         else f"status {schedule.status}"
     )
@@ -118,7 +119,8 @@ def render_markdown(plan: Plan, schedule: Schedule) -> str:
             t = schedule.tasks[i]
             lines.append(
                 f"| {t.id}: {names.get(t.id, t.id)} | {t.start} | {t.finish} |"
-                f" {', '.join(t.assignees) or '—'} | {t.slack} | {'**critical**' if t.critical else ''} |"
+                f" {', '.join(t.assignees) or '—'} | {t.slack} |"
+                f" {'**critical**' if t.critical else ''} |"
             )
         lines.append("")
     lines += ["## Critical path", "", " → ".join(schedule.critical_path), ""]

@@ -221,7 +221,7 @@ def list_schedule(inst: Instance, keys: Sequence[tuple[int, int, int]] | None = 
         task = inst.tasks[t]
 
         def est_for(span: int, t: int = t) -> int:
-            e = max(task.release, 0)
+            e = max(inst.tasks[t].release, 0)
             for p in inst.predecessors[t]:
                 e = max(e, starts[p.pred] + p.offset(spans[p.pred], span))
             return e
@@ -262,10 +262,10 @@ def list_schedule(inst: Instance, keys: Sequence[tuple[int, int, int]] | None = 
         starts[t], spans[t], crews[t] = s, span, crew
         st.place(t, s, span, crew)
         placed += 1
-        for p in inst.successors[t]:
-            waiting[p.succ] -= 1
-            if waiting[p.succ] == 0:
-                heapq.heappush(heap, keys[p.succ])
+        for dep in inst.successors[t]:
+            waiting[dep.succ] -= 1
+            if waiting[dep.succ] == 0:
+                heapq.heappush(heap, keys[dep.succ])
     if placed != n:
         raise RuntimeError("dependency cycle: list scheduler could not order the tasks")
     return Assignment(tuple(starts), tuple(spans), tuple(crews))

@@ -161,11 +161,11 @@ def add_velocity(model: cp.CpModel, inst: Instance, v: Vars) -> None:
         tv = v.tasks[t]
         if not task.points or task.headcount == 0:
             continue
-        teams = {
-            inst.people[p].team
-            for p in tv.x
-            if inst.people[p].team is not None and inst.teams[inst.people[p].team].velocity  # type: ignore[index]
-        }
+        teams: set[int] = set()
+        for p in tv.x:
+            team = inst.people[p].team
+            if team is not None and inst.teams[team].velocity:
+                teams.add(team)
         if not teams:
             continue
         if task.headcount == 1:

@@ -22,7 +22,7 @@ class BuiltModel:
 
     model: cp.CpModel
     vars: Vars
-    objective: cp.LinearExprT
+    objective: cp.LinearExpr
     lits: dict[tuple[str, int], cp.IntVar] = field(default_factory=dict)
 
 

@@ -23,7 +23,7 @@ def add_makespan(model: cp.CpModel, inst: Instance, v: Vars) -> cp.IntVar:
     return ms
 
 
-def add_lateness(model: cp.CpModel, inst: Instance, v: Vars) -> cp.LinearExprT:
+def add_lateness(model: cp.CpModel, inst: Instance, v: Vars) -> cp.LinearExpr:
     """Sum over soft milestones of weight x working days late."""
     terms = []
     for i, m in enumerate(inst.milestones):
@@ -34,19 +34,19 @@ def add_lateness(model: cp.CpModel, inst: Instance, v: Vars) -> cp.LinearExprT:
             model.add(late >= v.tasks[t].end - 1 - m.deadline)
         v.late[i] = late
         terms.append(m.weight * late)
-    return sum(terms) if terms else 0
+    return cp.LinearExpr.sum(terms)
 
 
-def primary_objective(model: cp.CpModel, inst: Instance, v: Vars) -> cp.LinearExprT:
+def primary_objective(model: cp.CpModel, inst: Instance, v: Vars) -> cp.LinearExpr:
     """lateness x (horizon + 1) + makespan: lexicographic in one integer."""
     makespan = add_makespan(model, inst, v)
     if not has_soft_deadlines(inst):
-        return makespan
+        return cp.LinearExpr.sum([makespan])
     lateness = add_lateness(model, inst, v)
-    return lateness * lateness_multiplier(inst) + makespan
+    return cp.LinearExpr.sum([lateness_multiplier(inst) * lateness, makespan])
 
 
-def cost_expr(inst: Instance, v: Vars) -> cp.LinearExprT:
+def cost_expr(inst: Instance, v: Vars) -> cp.LinearExpr:
     """Sum of assignee cost_per_day x working days, rounded to whole currency units."""
     terms = []
     for tv in v.tasks:
@@ -54,9 +54,9 @@ def cost_expr(inst: Instance, v: Vars) -> cp.LinearExprT:
             rate = round(inst.people[p].cost_per_day)
             if rate:
                 terms.append(rate * days)
-    return sum(terms) if terms else 0
+    return cp.LinearExpr.sum(terms)
 
 
-def compaction_expr(v: Vars) -> cp.LinearExprT:
+def compaction_expr(v: Vars) -> cp.LinearExpr:
     """Sum of task ends: smaller means every task as early as it can be."""
-    return sum(tv.end for tv in v.tasks)
+    return cp.LinearExpr.sum([tv.end for tv in v.tasks])

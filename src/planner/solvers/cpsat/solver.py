@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from ortools.sat.python import cp_model as cp
 
@@ -67,7 +68,7 @@ def _configure(solver: cp.CpSolver, params: SolveParams, limit: float) -> None:
 
 def _run(solver: cp.CpSolver, model: cp.CpModel, watch: _Watch) -> tuple[int, bool]:
     """Solve in a worker thread so Ctrl-C in the main thread can stop the search cleanly."""
-    box: dict[str, int] = {}
+    box: dict[str, Any] = {}
     error: list[BaseException] = []
 
     def target() -> None:
@@ -125,6 +126,7 @@ class CpSatSolver:
         code, interrupted = _run(solver, built.model, watch)
         status = _status(code)
         notes: list[str] = []
+        bound: float | None
         if status in (Status.OPTIMAL, Status.FEASIBLE):
             a = read_assignment(solver, built, instance)
             objective = float(solver.objective_value)
@@ -185,7 +187,10 @@ class CpSatSolver:
         cost = cost_expr(inst, built.vars)
         compact = compaction_expr(built.vars)
         weight = len(inst.tasks) * built.vars.horizon + 1
-        model.minimize(cost * weight + compact if inst.has_costs else compact)
+        if inst.has_costs:
+            model.minimize(cp.LinearExpr.sum([weight * cost, compact]))
+        else:
+            model.minimize(compact)
         model.clear_hints()
         add_hint(built, inst, a)
         solver = cp.CpSolver()

@@ -1,0 +1,148 @@
+"""The CP-SAT backend on the examples and targeted plans, verified by the independent checker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from planner.api import solve_plan
+from planner.check import check_schedule
+from planner.errors import InfeasibleError
+from planner.model import load_plan, plan_from_data
+from planner.solvers import SolveParams
+from tests.conftest import DATA, EXAMPLES
+
+
+def valid(plan: Any, solved: Any) -> None:
+    """Assert the checker finds no violation."""
+    violations = check_schedule(plan, solved.schedule.model_dump(mode="json"))
+    assert violations == [], violations
+
+
+def test_contract_example_is_optimal() -> None:
+    """The contract example schedules to a proven optimum that passes the checker."""
+    plan = load_plan(EXAMPLES / "contract.yaml")
+    solved = solve_plan(plan, SolveParams(time_limit=10))
+    assert solved.schedule.status == "optimal"
+    assert solved.schedule.objective == solved.schedule.bound
+    valid(plan, solved)
+
+
+def test_ml_example_is_optimal(ml_solved: Any) -> None:
+    """The ML example schedules to a proven optimum that passes the checker."""
+    plan = load_plan(EXAMPLES / "ml-platform.yaml")
+    assert ml_solved.schedule.status == "optimal"
+    valid(plan, ml_solved)
+    assert {m.id for m in ml_solved.schedule.milestones} == {m.id for m in plan.milestones}
+
+
+def test_same_seed_same_schedule() -> None:
+    """Same plan, seed and options give the same schedule."""
+    plan = load_plan(EXAMPLES / "contract.yaml")
+    a = solve_plan(plan, SolveParams(time_limit=5, seed=7)).schedule
+    b = solve_plan(plan, SolveParams(time_limit=5, seed=7)).schedule
+    assert a.tasks == b.tasks
+
+
+def small(tasks: list[dict[str, Any]], **extra: Any) -> Any:
+    """A plan with two full-timers and one half-timer."""
+    return plan_from_data(
+        {
+            "version": 1,
+            "project": {"name": "t", "start": "2027-01-04"},
+            "people": [
+                {"id": "ann", "skills": {"ml": 3}},
+                {"id": "bob", "skills": {"ml": 1}},
+                {"id": "cat", "skills": ["ml"], "capacity": 0.5},
+            ],
+            "tasks": tasks,
+            **extra,
+        }
+    )
+
+
+def test_part_time_span_stretches() -> None:
+    """A half-timer pinned to 3 person-days takes 6 working days."""
+    plan = small([{"id": "a", "effort": 3, "assignee": "cat"}])
+    solved = solve_plan(plan, SolveParams(time_limit=5))
+    assert solved.schedule.task("a").days == 6
+    valid(plan, solved)
+
+
+def test_crew_capacity_covers_effort() -> None:
+    """Three people (2.5 capacity) on 10 person-days need 4 working days."""
+    plan = small([{"id": "a", "effort": 10, "assignees": 3}])
+    solved = solve_plan(plan, SolveParams(time_limit=5))
+    assert solved.schedule.task("a").days == 4
+    assert sorted(solved.schedule.task("a").assignees) == ["ann", "bob", "cat"]
+    valid(plan, solved)
+
+
+def test_resource_capacity_serialises_tasks() -> None:
+    """Two tasks needing the only GPU cannot overlap."""
+    plan = small(
+        [
+            {"id": "a", "effort": 2, "uses": {"gpu": 1}},
+            {"id": "b", "effort": 2, "uses": {"gpu": 1}},
+        ],
+        resources=[{"id": "gpu", "capacity": 1}],
+    )
+    solved = solve_plan(plan, SolveParams(time_limit=5))
+    assert solved.result.assignment is not None and solved.result.assignment.makespan == 4
+    valid(plan, solved)
+
+
+def test_velocity_caps_points_per_sprint() -> None:
+    """A team with velocity 5 cannot start two 3-point tasks in one sprint."""
+    plan = plan_from_data(
+        {
+            "version": 1,
+            "project": {"name": "v", "start": "2027-01-04"},
+            "sprints": {"length": 5},
+            "teams": [{"id": "t", "velocity": 5}],
+            "people": [{"id": "a", "team": "t"}, {"id": "b", "team": "t"}],
+            "tasks": [{"id": "x", "effort": 1, "points": 3}, {"id": "y", "effort": 1, "points": 3}],
+        }
+    )
+    solved = solve_plan(plan, SolveParams(time_limit=5))
+    sprints = sorted(t.sprint for t in solved.schedule.tasks)
+    assert sprints == [1, 2]
+    valid(plan, solved)
+
+
+def test_soft_deadline_lateness_is_minimised_first() -> None:
+    """The high-value milestone's task goes first even though it lengthens nothing."""
+    plan = small(
+        [
+            {"id": "cheap", "effort": 5, "assignee": "ann", "milestone": "low"},
+            {"id": "vital", "effort": 5, "assignee": "ann", "milestone": "high"},
+        ],
+        milestones=[
+            {"id": "low", "deadline": "2027-01-08", "value": 10},
+            {"id": "high", "deadline": "2027-01-08", "value": 1000},
+        ],
+    )
+    solved = solve_plan(plan, SolveParams(time_limit=5))
+    late = {m.id: m.late for m in solved.schedule.milestones}
+    assert late == {"high": 0, "low": 5}
+    valid(plan, solved)
+
+
+def test_infeasible_plan_names_the_conflict() -> None:
+    """A hard deadline that cannot hold with a time off is explained in plan terms."""
+    plan = load_plan(DATA / "infeasible_deadline.yaml")
+    with pytest.raises(InfeasibleError) as exc:
+        solve_plan(plan, SolveParams(time_limit=5))
+    text = exc.value.render()
+    assert "hard milestone 'launch' must be met by 2027-01-15" in text
+    assert "alice is away 2027-01-11..2027-01-15" in text
+    assert exc.value.exit_code == 3
+
+
+def test_heuristic_solver_is_valid() -> None:
+    """The list scheduler's schedule of the ML example passes the checker."""
+    plan = load_plan(EXAMPLES / "ml-platform.yaml")
+    solved = solve_plan(plan, SolveParams(time_limit=5), solver="heuristic")
+    assert solved.schedule.status == "feasible"
+    valid(plan, solved)
