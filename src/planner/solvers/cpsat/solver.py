@@ -57,6 +57,8 @@ def _configure(solver: cp.CpSolver, params: SolveParams, limit: float) -> None:
     p.num_workers = max(1, params.workers)
     p.random_seed = params.seed
     p.log_search_progress = params.log
+    # Ctrl-C is handled by planner (stop_search from the main thread), not by CP-SAT
+    p.catch_sigint_signal = False
     if params.deterministic:
         # reproducible: interleaved workers and a deterministic (work-based) time limit
         p.interleave_search = True
@@ -70,22 +72,27 @@ def _run(solver: cp.CpSolver, model: cp.CpModel, watch: _Watch) -> tuple[int, bo
     """Solve in a worker thread so Ctrl-C in the main thread can stop the search cleanly."""
     box: dict[str, Any] = {}
     error: list[BaseException] = []
+    done = threading.Event()
 
     def target() -> None:
         try:
             box["status"] = solver.solve(model, watch)
         except BaseException as exc:  # pragma: no cover - surfaced below
             error.append(exc)
+        finally:
+            done.set()
 
     worker = threading.Thread(target=target, name="cp-sat", daemon=True)
     worker.start()
     interrupted = False
-    while worker.is_alive():
+    # wait on an Event, not Thread.join: an interrupted join() can report a live thread as dead
+    while not done.is_set():
         try:
-            worker.join(0.1)
+            done.wait(0.1)
         except KeyboardInterrupt:
             interrupted = True
             solver.stop_search()
+    worker.join()
     if error:
         raise error[0]
     return box["status"], interrupted
@@ -154,7 +161,9 @@ class CpSatSolver:
         elapsed = time.perf_counter() - t0
         if not interrupted and not params.first_solution_only:
             remaining = params.time_limit - elapsed
-            stage2 = min(remaining, max(1.0, params.time_limit / 3))
+            # polishing is worth a bounded share: up to a third of the limit, and not
+            # much longer than finding the primary optimum took
+            stage2 = min(remaining, max(1.0, min(params.time_limit / 3, 2 * elapsed + 1.0)))
             if stage2 > 0.2:
                 a2, interrupted = self._polish(instance, built, a, round(objective), params, stage2)
                 a = a2 or a
