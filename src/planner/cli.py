@@ -199,7 +199,7 @@ def schedule(
         if not quiet:
             err.print(f"wrote {out_file}", markup=False)
     if fmt == Format.table:
-        out.print(rich_view(plan, sched))
+        out.print(rich_view(plan, sched, out.width))
     else:
         sys.stdout.write(render(plan, sched, fmt.value))
 

@@ -184,3 +184,19 @@ def test_duplicate_yaml_key_is_reported(tmp_path) -> None:  # type: ignore[no-un
     p.write_text("version: 1\nproject:\n  name: A\n  name: B\n  start: 2027-01-04\n")
     msgs = "\n".join(d.render() for d in read_plan(p).errors)
     assert ":4:3: project.name: duplicate key 'name' (first given on line 3)" in msgs
+
+
+def test_examples_validate_against_published_json_schema() -> None:
+    """Both examples pass `planner schema`; a typo'd key fails it."""
+    import jsonschema
+    import yaml
+
+    from planner.model import plan_json_schema
+
+    schema = plan_json_schema()
+    for name in ("contract.yaml", "ml-platform.yaml"):
+        data = json.loads(json.dumps(yaml.safe_load((EXAMPLES / name).read_text()), default=str))
+        jsonschema.validate(data, schema)
+    data["tasks"][0]["dependson"] = []
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)

@@ -15,13 +15,36 @@ import datetime as dt
 import zoneinfo
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DepType = Literal["FS", "SS", "FF", "SF"]
 Id = Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]
 Level = Annotated[int, Field(ge=1, le=5)]
+_ID_SCHEMA = {"type": "string", "minLength": 1, "pattern": r"^[^\s]+$"}
+#: Skills are a map skill -> level (1..5), or a bare list of skill names.
+SkillMap = Annotated[
+    dict[str, Level],
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5},
+                },
+                {"type": "array", "items": {"type": "string"}},
+            ]
+        }
+    ),
+]
 
 #: Level given to a person's skill written as a bare list (``skills: [ml]``).
 PERSON_LIST_LEVEL = 3
@@ -141,7 +164,7 @@ class Person(Frozen):
     id: Id
     name: str | None = None
     team: str | None = None
-    skills: dict[str, Level] = Field(default_factory=dict)
+    skills: SkillMap = Field(default_factory=dict)
     capacity: float = Field(default=1.0, gt=0, le=1.0)
     cost_per_day: float | None = Field(default=None, ge=0)
     jira: str | None = None
@@ -226,10 +249,32 @@ class Task(Frozen):
     duration: int | None = Field(default=None, ge=1)
     estimate: tuple[float, float, float] | None = None
     points: float | None = Field(default=None, ge=0)
-    skills: dict[str, Level] = Field(default_factory=dict)
+    skills: SkillMap = Field(default_factory=dict)
     assignee: str | None = None
     assignees: int = Field(default=1, ge=0, le=50)
-    depends_on: tuple[Dependency, ...] = ()
+    depends_on: Annotated[
+        tuple[Dependency, ...],
+        WithJsonSchema(
+            {
+                "type": "array",
+                "items": {
+                    "anyOf": [
+                        {"type": "string"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "task": _ID_SCHEMA,
+                                "type": {"enum": ["FS", "SS", "FF", "SF"]},
+                                "lag": {"type": "integer"},
+                            },
+                            "required": ["task"],
+                            "additionalProperties": False,
+                        },
+                    ]
+                },
+            }
+        ),
+    ] = ()
     milestone: str | None = None
     epic: str | None = None
     priority: int = Field(default=3, ge=1, le=5)

@@ -33,24 +33,38 @@ def _milestone_state(late: int, deadline: object, hard: bool) -> str:
     return "on time"
 
 
-def rich_view(plan: Plan, schedule: Schedule) -> Group:
-    """Tasks by sprint with dates, assignees and critical marks; milestones vs deadlines."""
+def rich_view(plan: Plan, schedule: Schedule, width: int | None = None) -> Group:
+    """Tasks by sprint with dates, assignees and critical marks; milestones vs deadlines.
+
+    Task names are shown when the terminal is at least 130 columns wide.
+    """
+    with_names = width is None or width >= 130
     names = {t.id: t.label for t in plan.tasks}
-    tasks = Table(title=f"{schedule.plan}: {schedule.start} .. {schedule.finish}", show_lines=False)
-    for col in ("Sprint", "Task", "Start", "Finish", "Days", "Assignees", "Slack", ""):
-        tasks.add_column(col)
+    tasks = Table(title=f"{schedule.plan}: {schedule.start} .. {schedule.finish}")
+    tasks.add_column("Sprint", no_wrap=True, justify="right")
+    tasks.add_column("Task", no_wrap=True)
+    if with_names:
+        tasks.add_column("Name", overflow="ellipsis", no_wrap=True, max_width=36)
+    for col in ("Start", "Finish"):
+        tasks.add_column(col, no_wrap=True)
+    tasks.add_column("Days", no_wrap=True, justify="right")
+    tasks.add_column("Assignees", overflow="fold")
+    tasks.add_column("Slack", no_wrap=True, justify="right")
+    tasks.add_column("Crit", no_wrap=True)
     for sprint, idx in _by_sprint(schedule).items():
         for k, i in enumerate(idx):
             t = schedule.tasks[i]
+            name = [names.get(t.id, "") if names.get(t.id) != t.id else ""] if with_names else []
             tasks.add_row(
                 str(sprint) if k == 0 else "",
-                f"{t.id} — {names.get(t.id, t.id)}" if names.get(t.id) != t.id else t.id,
+                t.id,
+                *name,
                 str(t.start),
                 str(t.finish),
                 str(t.days or ""),
                 ", ".join(t.assignees) or "—",
                 str(t.slack),
-                Text("critical", style="bold red") if t.critical else Text(""),
+                Text("●", style="bold red") if t.critical else Text(""),
             )
         tasks.add_section()
     ms = Table(title="Milestones")
