@@ -411,12 +411,26 @@ class _Checker:
                     for s, lvl in task.skills.items()
                     if person.skills.get(s, 0) < lvl
                 ]
+                if (
+                    not gaps
+                    and task.roles
+                    and not any(_fits(person.skills, task.skills, r.skills) for r in task.roles)
+                ):
+                    gaps = ["fits none of its roles"]
                 if gaps:
                     self.add(
                         3,
                         f"{name} is not qualified for task '{e.id}' ({', '.join(gaps)})",
                         e.id,
                     )
+            crew = [self.people[n] for n in dict.fromkeys(e.assignees) if n in self.people]
+            if task.roles and len(crew) == task.assignees and not _roles_filled(task, crew):
+                self.add(
+                    3,
+                    f"task '{e.id}': its crew ({', '.join(e.assignees)}) cannot fill its roles"
+                    " one person per role slot",
+                    e.id,
+                )
             if task.assignee is not None and task.assignee not in e.assignees:
                 self.add(
                     3,
@@ -617,6 +631,29 @@ class _Checker:
                     f" above its velocity {_num(velocity)}: tasks"
                     f" {_quote(i for i, p in items if p)}",
                 )
+
+
+def _fits(have: Mapping[str, int], *needs: Mapping[str, int]) -> bool:
+    """True if skill levels ``have`` meet every requirement in ``needs``."""
+    return all(have.get(s, 0) >= lvl for need in needs for s, lvl in need.items())
+
+
+def _roles_filled(task: Any, crew: list[Any]) -> bool:
+    """Can the crew fill every role slot, one slot per person? (Kuhn's augmenting paths)."""
+    slots = [r for r in task.roles for _ in range(r.count)]
+    owner: dict[int, int] = {}  # crew index -> slot index
+
+    def augment(slot: int, seen: set[int]) -> bool:
+        for i, person in enumerate(crew):
+            if i in seen or not _fits(person.skills, task.skills, slots[slot].skills):
+                continue
+            seen.add(i)
+            if i not in owner or augment(owner[i], seen):
+                owner[i] = slot
+                return True
+        return False
+
+    return all(augment(k, set()) for k in range(len(slots)))
 
 
 def check_schedule(plan: Plan, schedule: Mapping[str, Any]) -> list[Violation]:

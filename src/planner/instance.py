@@ -18,7 +18,7 @@ import networkx as nx
 
 from planner.calendar import WorkCalendar
 from planner.model.plan import Plan
-from planner.model.validate import qualified
+from planner.model.validate import has_skills, qualified
 
 #: Capacities (1.0 = 100) and effort (person-days x 100) are scaled to integers.
 CAP_SCALE = 100
@@ -41,6 +41,8 @@ class ITask:
     points: int  # story points x CAP_SCALE
     priority: int  # 1 = most important
     milestone: int | None
+    #: mixed crew: (qualified people, count) per role; empty = one undivided crew
+    roles: tuple[tuple[tuple[int, ...], int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +246,17 @@ def compile_plan(plan: Plan, calendar: WorkCalendar | None = None) -> Instance:
                 points=round((t.points or 0) * CAP_SCALE),
                 priority=t.priority,
                 milestone=ms_ix[t.milestone] if t.milestone else None,
+                roles=tuple(
+                    (
+                        tuple(
+                            person_ix[p.id]
+                            for p in plan.people
+                            if has_skills(p, t.role_skills(role))
+                        ),
+                        role.count,
+                    )
+                    for role in t.roles
+                ),
             )
         )
 

@@ -200,3 +200,11 @@ def test_examples_validate_against_published_json_schema() -> None:
     data["tasks"][0]["dependson"] = []
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+def test_roles_that_cannot_be_filled() -> None:
+    """Roles competing for one person, a role short of people, and a headcount mismatch."""
+    msgs = "\n".join(messages("roles_unfillable.yaml"))
+    assert "task 'launch': its roles compete for the same people" in msgs
+    assert "task 'ui' role 1 needs 2 with frontend>=1; qualified: bo" in msgs
+    assert "roles need 1 people but assignees is 3" in msgs

@@ -146,3 +146,34 @@ def test_heuristic_solver_is_valid() -> None:
     solved = solve_plan(plan, SolveParams(time_limit=5), solver="heuristic")
     assert solved.schedule.status == "feasible"
     valid(plan, solved)
+
+
+def test_mixed_crew_roles_are_filled() -> None:
+    """A task with roles gets one backend and two ML people; the checker verifies the roles."""
+    plan = plan_from_data(
+        {
+            "version": 1,
+            "project": {"name": "r", "start": "2027-01-04"},
+            "people": [
+                {"id": "a", "skills": ["be"]},
+                {"id": "b", "skills": ["ml", "be"]},
+                {"id": "c", "skills": ["ml"]},
+                {"id": "d", "skills": ["be"]},
+            ],
+            "tasks": [
+                {
+                    "id": "x",
+                    "effort": 6,
+                    "roles": [{"skills": ["be"]}, {"skills": ["ml"], "count": 2}],
+                },
+            ],
+        }
+    )
+    for solver in ("cpsat", "heuristic"):
+        solved = solve_plan(plan, SolveParams(time_limit=5), solver=solver)
+        crew = set(solved.schedule.task("x").assignees)
+        assert {"b", "c"} <= crew and len(crew & {"a", "d"}) == 1
+        valid(plan, solved)
+    doc = solved.schedule.model_dump(mode="json")
+    doc["tasks"][0]["assignees"] = ["a", "b", "d"]  # only one ML person: roles unfilled
+    assert [v.rule for v in check_schedule(plan, doc)] == [3]

@@ -236,6 +236,18 @@ class Dependency(Frozen):
         return v
 
 
+class Role(Frozen):
+    """Added key: part of a mixed crew — ``count`` people with these skills."""
+
+    skills: SkillMap = Field(default_factory=dict)
+    count: int = Field(default=1, ge=1, le=50)
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _skills(cls, v: Any) -> Any:
+        return _skill_map(v, TASK_LIST_LEVEL)
+
+
 class Task(Frozen):
     """A unit of work: ``effort`` person-days or a fixed ``duration`` in working days."""
 
@@ -251,7 +263,11 @@ class Task(Frozen):
     points: float | None = Field(default=None, ge=0)
     skills: SkillMap = Field(default_factory=dict)
     assignee: str | None = None
-    assignees: int = Field(default=1, ge=0, le=50)
+    assignees: int = Field(default=1, ge=0, le=200)
+    #: Added key: a mixed crew, e.g. one backend and two ML engineers working together.
+    #: Each role's people also need the task's own ``skills``; ``assignees`` defaults to
+    #: the sum of the counts.
+    roles: tuple[Role, ...] = ()
     depends_on: Annotated[
         tuple[Dependency, ...],
         WithJsonSchema(
@@ -285,6 +301,33 @@ class Task(Frozen):
     @classmethod
     def _skills(cls, v: Any) -> Any:
         return _skill_map(v, TASK_LIST_LEVEL)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _headcount_from_roles(cls, v: Any) -> Any:
+        if isinstance(v, dict) and v.get("roles") and "assignees" not in v:
+            try:
+                total = sum(int(r.get("count", 1)) for r in v["roles"] if isinstance(r, dict))
+            except (TypeError, ValueError):
+                return v
+            return {**v, "assignees": total}
+        return v
+
+    @model_validator(mode="after")
+    def _roles_match_headcount(self) -> Task:
+        if self.roles and sum(r.count for r in self.roles) != self.assignees:
+            raise ValueError(
+                f"roles need {sum(r.count for r in self.roles)} people but assignees is"
+                f" {self.assignees}; drop 'assignees' or make them agree"
+            )
+        return self
+
+    def role_skills(self, role: Role) -> dict[str, int]:
+        """Skills a person in ``role`` needs: the task's and the role's, highest level wins."""
+        merged = dict(self.skills)
+        for s, lvl in role.skills.items():
+            merged[s] = max(lvl, merged.get(s, 0))
+        return merged
 
     @field_validator("depends_on", mode="before")
     @classmethod

@@ -7,7 +7,7 @@ single run reports every problem. Positions are attached by the loader.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -210,9 +210,37 @@ def _cycles(plan: Plan) -> list[Diagnostic]:
     return out
 
 
+def has_skills(person: Person, skills: Mapping[str, int]) -> bool:
+    """True if ``person`` has every skill at its minimum level."""
+    return all(person.skills.get(s, 0) >= lvl for s, lvl in skills.items())
+
+
 def qualified(person: Person, task: Task) -> bool:
-    """True if ``person`` has every skill of ``task`` at its minimum level."""
-    return all(person.skills.get(s, 0) >= lvl for s, lvl in task.skills.items())
+    """True if ``person`` can take part in ``task`` (in at least one of its roles)."""
+    if task.roles:
+        return any(has_skills(person, task.role_skills(r)) for r in task.roles)
+    return has_skills(person, task.skills)
+
+
+def role_slots_fillable(task: Task, people: Sequence[Person]) -> int:
+    """How many of the task's role slots can be filled at once by distinct people.
+
+    A bipartite matching between role slots and qualified people (each person
+    fills at most one slot). Equal to ``task.assignees`` when a crew exists.
+    """
+    graph: nx.Graph = nx.Graph()
+    slots = []
+    for r, role in enumerate(task.roles):
+        need = task.role_skills(role)
+        for k in range(role.count):
+            slot = ("slot", r, k)
+            slots.append(slot)
+            graph.add_node(slot)
+            for p in people:
+                if has_skills(p, need):
+                    graph.add_edge(slot, ("person", p.id))
+    matching = nx.bipartite.maximum_matching(graph, top_nodes=slots)
+    return sum(1 for s in slots if s in matching)
 
 
 def _shortfall(person: Person, task: Task) -> tuple[int, int]:
@@ -260,6 +288,9 @@ def _qualification(plan: Plan) -> list[Diagnostic]:
                         + " or lower the required level",
                     )
                 )
+        if task.roles:
+            out += _role_problems(task, i, able)
+            continue
         if len(able) < task.assignees:
             closest = sorted(
                 (p for p in plan.people if not qualified(p, task)),
@@ -280,6 +311,34 @@ def _qualification(plan: Plan) -> list[Diagnostic]:
                     "train or add someone, lower the required levels, or reduce 'assignees'",
                 )
             )
+    return out
+
+
+def _role_problems(task: Task, i: int, able: list[Person]) -> list[Diagnostic]:
+    out = []
+    for r, role in enumerate(task.roles):
+        need = task.role_skills(role)
+        fit = [p for p in able if has_skills(p, need)]
+        if len(fit) < role.count:
+            text = ", ".join(f"{s}>={lvl}" for s, lvl in need.items()) or "no skills"
+            who = ", ".join(p.id for p in fit) or "nobody"
+            out.append(
+                _err(
+                    ("tasks", i, "roles", r),
+                    f"task '{task.id}' role {r + 1} needs {role.count} with {text};"
+                    f" qualified: {who}",
+                    "train or add someone, or lower the role's count or levels",
+                )
+            )
+    if not out and role_slots_fillable(task, able) < task.assignees:
+        out.append(
+            _err(
+                ("tasks", i, "roles"),
+                f"task '{task.id}': its roles compete for the same people; no crew of"
+                f" {task.assignees} distinct people fills them all",
+                "one person fills one role: add people or reduce the counts",
+            )
+        )
     return out
 
 

@@ -19,6 +19,8 @@ import heapq
 import time
 from collections.abc import Sequence
 
+import networkx as nx
+
 from planner.graph import cpm
 from planner.instance import Instance
 from planner.solvers.base import Assignment, Result, SolveParams, Status
@@ -170,15 +172,12 @@ def _earliest_team(st: _State, t: int, est: int, limit: int) -> tuple[int, tuple
             ends = [st.people[p].conflict_end(s, s + short) for p in cands]
             s = min((e for e in ends if e is not None and e > s), default=s + 1)
             continue
-        free.sort(
-            key=lambda p: (
-                p != task.pinned,
-                -inst.people[p].capacity,
-                inst.people[p].cost_per_day,
-                p,
-            )
-        )
-        crew = tuple(free[: task.headcount])
+        picked = pick_crew(inst, t, free)
+        if picked is None:
+            ends = [st.people[p].conflict_end(s, s + short) for p in cands]
+            s = min((e for e in ends if e is not None and e > s), default=s + 1)
+            continue
+        crew = picked
         span = inst.span(t, crew)
         if any(st.people[p].conflict_end(s, s + span) is not None for p in crew):
             s += 1
@@ -194,6 +193,41 @@ def _earliest_team(st: _State, t: int, est: int, limit: int) -> tuple[int, tuple
         crew = (lead, *(p for p in crew if p != lead))
         return s, crew
     return None
+
+
+def pick_crew(inst: Instance, t: int, free: Sequence[int]) -> tuple[int, ...] | None:
+    """A crew for task ``t`` among ``free`` people (pinned first, then by capacity and cost).
+
+    With roles, slots are filled by a min-cost flow that prefers the same order,
+    so a crew is found whenever one exists among the free people.
+    """
+    task = inst.tasks[t]
+    order = sorted(
+        free,
+        key=lambda p: (p != task.pinned, -inst.people[p].capacity, inst.people[p].cost_per_day, p),
+    )
+    if task.pinned is not None and task.pinned not in order:
+        return None
+    if not task.roles:
+        return tuple(order[: task.headcount]) if len(order) >= task.headcount else None
+    rank = {p: i for i, p in enumerate(order)}
+    graph: nx.DiGraph = nx.DiGraph()
+    for r, (cands, count) in enumerate(task.roles):
+        graph.add_edge("src", ("role", r), capacity=count, weight=0)
+        for p in cands:
+            if p in rank:
+                graph.add_edge(("role", r), ("p", p), capacity=1, weight=rank[p])
+    for p in order:
+        graph.add_edge(("p", p), "dst", capacity=1, weight=-(10**6) if p == task.pinned else 0)
+    if "dst" not in graph or "src" not in graph:
+        return None
+    flow = nx.max_flow_min_cost(graph, "src", "dst")
+    crew = tuple(p for p in order if flow.get(("p", p), {}).get("dst", 0) > 0)
+    if len(crew) < task.headcount:
+        return None
+    if task.pinned is not None and task.pinned not in crew:
+        return None
+    return crew
 
 
 def _lead(inst: Instance, t: int, crew: Sequence[int], s: int, st: _State) -> int | None:

@@ -53,8 +53,26 @@ def add_crews(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None) -> 
         if task.headcount == 0:
             continue
         model.add(sum(tv.x.values()) == task.headcount)
+        if task.roles:
+            add_roles(model, inst, v, t)
         if task.pinned is not None:
             model.add(tv.x[task.pinned] == 1).only_enforce_if(_lit(lits, "pin", t))
+
+
+def add_roles(model: cp.CpModel, inst: Instance, v: Vars, t: int) -> None:
+    """A mixed crew: each role gets its count of qualified people, one role per person."""
+    task = inst.tasks[t]
+    tv = v.tasks[t]
+    filling: dict[int, list[cp.IntVar]] = defaultdict(list)
+    for r, (cands, count) in enumerate(task.roles):
+        ys = []
+        for p in cands:
+            y = model.new_bool_var(f"role[{task.id},{r},{inst.people[p].id}]")
+            filling[p].append(y)
+            ys.append(y)
+        model.add(sum(ys) == count)
+    for p, lit in tv.x.items():
+        model.add(lit == sum(filling.get(p, [])))
 
 
 def add_spans(model: cp.CpModel, inst: Instance, v: Vars) -> None:
