@@ -51,6 +51,7 @@ class SolverName(StrEnum):
 
     auto = "auto"
     cpsat = "cpsat"
+    lns = "lns"
     heuristic = "heuristic"
 
 
@@ -165,7 +166,10 @@ def schedule(
     workers: Workers = 2,
     seed: Seed = 0,
     solver: Annotated[
-        SolverName, typer.Option("--solver", help="auto (by size), cpsat or heuristic.")
+        SolverName,
+        typer.Option(
+            "--solver", help="auto (by size), cpsat (exact), lns (large plans), heuristic."
+        ),
     ] = SolverName.auto,
     quiet: Quiet = False,
 ) -> None:
@@ -240,6 +244,16 @@ def check(
 def schema() -> None:
     """Print the JSON Schema of the plan file (for editor completion and checks)."""
     sys.stdout.write(json.dumps(plan_json_schema(), indent=2) + "\n")
+
+
+def _register_commands() -> None:
+    """Commands that live in their own modules (one concern per module)."""
+    from planner import cli_replan
+
+    cli_replan.register(app)
+
+
+_register_commands()
 
 
 def main() -> None:

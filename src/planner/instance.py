@@ -43,6 +43,8 @@ class ITask:
     milestone: int | None
     #: mixed crew: (qualified people, count) per role; empty = one undivided crew
     roles: tuple[tuple[tuple[int, ...], int], ...] = ()
+    #: latest exclusive end (a hard bound; set by re-planning and large-plan windows)
+    due: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,10 @@ class Instance:
     sprint_offset: int  # working-day index of sprint 1's first day (may be negative)
     has_costs: bool = False
     task_index: dict[str, int] = field(default_factory=dict)
+    #: capacity already taken: (resource, start, end exclusive, units), e.g. by fixed work
+    resource_blocks: tuple[tuple[int, int, int, int], ...] = ()
+    #: story points already started: (team, sprint, points x CAP_SCALE)
+    velocity_used: tuple[tuple[int, int, int], ...] = ()
 
     def span(self, t: int, people: Sequence[int]) -> int:
         """Working days task ``t`` takes when done by ``people``."""
@@ -173,7 +179,8 @@ class Instance:
         spans = sum(self.max_span(t) for t in range(len(self.tasks)))
         lags = sum(abs(p.lag) for p in self.precs)
         sprints = sum(1 for t in self.tasks if t.points) * self.sprint_length
-        base = max(last_off, last_release, self.sprint_offset, 0)
+        last_block = max((end for _, _, end, _ in self.resource_blocks), default=0)
+        base = max(last_off, last_release, last_block, self.sprint_offset, 0)
         return base + spans + lags + sprints + self.sprint_length + 1
 
     @cached_property

@@ -52,5 +52,6 @@ def test_valid_progress_and_today_override() -> None:
     assert prog.tasks["ingest"].remaining == 4
     later = load_progress(DATA / "progress_valid_small.yaml", plan, dt.date(2027, 1, 20))
     assert later.today == dt.date(2027, 1, 20)
-    with pytest.raises(InputError, match="after today"):
+    with pytest.raises(InputError) as info:
         load_progress(DATA / "progress_valid_small.yaml", plan, dt.date(2027, 1, 1))
+    assert "start 2027-01-04 is after today (2027-01-01)" in info.value.render()

@@ -177,3 +177,14 @@ def test_mixed_crew_roles_are_filled() -> None:
     doc = solved.schedule.model_dump(mode="json")
     doc["tasks"][0]["assignees"] = ["a", "b", "d"]  # only one ML person: roles unfilled
     assert [v.rule for v in check_schedule(plan, doc)] == [3]
+
+
+def test_lns_on_ml_example_is_valid() -> None:
+    """Large-neighbourhood search returns a checker-valid schedule no worse than the list one."""
+    plan = load_plan(EXAMPLES / "ml-platform.yaml")
+    heuristic = solve_plan(plan, SolveParams(time_limit=5), solver="heuristic")
+    lns = solve_plan(plan, SolveParams(time_limit=6), solver="lns")
+    valid(plan, lns)
+    assert lns.result.objective is not None and heuristic.result.objective is not None
+    assert lns.result.objective <= heuristic.result.objective
+    assert lns.result.bound is not None and lns.result.bound <= lns.result.objective

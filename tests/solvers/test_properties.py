@@ -115,6 +115,23 @@ def test_every_cpsat_schedule_passes_the_checker(data: dict[str, Any]) -> None:
     assert check_schedule(plan, solved.schedule.model_dump(mode="json")) == []
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(hard=False))
+def test_every_lns_schedule_passes_the_checker(data: dict[str, Any]) -> None:
+    """Large-neighbourhood search on random plans (windows of a few tasks) stays valid."""
+    from planner.instance import compile_plan
+    from planner.solvers.lns import LnsSolver
+
+    plan = load_valid(data)
+    assume(plan is not None)
+    result = LnsSolver(window_tasks=3).solve(compile_plan(plan), SolveParams(time_limit=1.5))
+    assert result.assignment is not None  # no hard deadlines here, so always a schedule
+    from planner.schedule import make_schedule
+
+    schedule = make_schedule(plan, compile_plan(plan), result)
+    assert check_schedule(plan, schedule.model_dump(mode="json")) == []
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans(hard=False))
 def test_every_heuristic_schedule_passes_the_checker(data: dict[str, Any]) -> None:

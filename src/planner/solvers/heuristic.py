@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from planner.graph import cpm
-from planner.instance import Instance
+from planner.instance import CAP_SCALE, Instance
 from planner.solvers.base import Assignment, Result, SolveParams, Status
 from planner.solvers.objective import evaluate, primary
 
@@ -84,7 +84,13 @@ class _State:
         self.inst = inst
         self.people = [_Timeline(p.off) for p in inst.people]
         self.res_use: list[dict[int, int]] = [{} for _ in inst.resource_caps]
+        for r, lo, hi, units in inst.resource_blocks:
+            use = self.res_use[r]
+            for day in range(lo, hi):
+                use[day] = use.get(day, 0) + units
         self.vel_use: dict[tuple[int, int], int] = {}
+        for team, sprint, points in inst.velocity_used:
+            self.vel_use[(team, sprint)] = self.vel_use.get((team, sprint), 0) + points
 
     def resource_block(self, t: int, lo: int, hi: int) -> int | None:
         """First day in [lo, hi) where task t would exceed a resource, else None."""
@@ -237,7 +243,11 @@ def _lead(inst: Instance, t: int, crew: Sequence[int], s: int, st: _State) -> in
     return None
 
 
-def list_schedule(inst: Instance, keys: Sequence[tuple[int, int, int]] | None = None) -> Assignment:
+def list_schedule(
+    inst: Instance,
+    keys: Sequence[tuple[int, int, int]] | None = None,
+    waste_weight: float = 2.0,
+) -> Assignment:
     """Serial schedule generation; ``keys`` order eligible tasks (smaller first)."""
     n = len(inst.tasks)
     keys = keys or priority_keys(inst)
@@ -265,14 +275,22 @@ def list_schedule(inst: Instance, keys: Sequence[tuple[int, int, int]] | None = 
             s = _earliest_none(st, t, est_for(span), span, limit)
             crew: tuple[int, ...] = ()
         elif task.headcount == 1:
-            best: tuple[int, float, int, int] | None = None
+            best: tuple[float, float, int, int] | None = None
             options = [task.pinned] if task.pinned is not None else list(task.candidates)
             for p in options:
                 span = inst.span(t, (p,))
                 sp = _earliest_single(st, t, p, est_for(span), span, limit)
                 if sp is None:
                     continue
-                cand = (sp + span, inst.people[p].cost_per_day * span, p, sp)
+                # earliest finish, with capacity wasted by rounding to whole days counted
+                # against it (part days idle a person as surely as a gap does)
+                waste = span * inst.people[p].capacity - task.work
+                cand = (
+                    sp + span + waste_weight * waste / CAP_SCALE,
+                    inst.people[p].cost_per_day * span,
+                    p,
+                    sp,
+                )
                 if best is None or cand < best:
                     best = cand
             if best is None:
@@ -325,8 +343,10 @@ class HeuristicSolver:
 
     def solve(self, instance: Instance, params: SolveParams) -> Result:
         """Schedule with the list scheduler; status feasible unless a hard deadline is missed."""
+        from planner.solvers.improve import justify
+
         t0 = time.perf_counter()
-        a = list_schedule(instance)
+        a = justify(instance, list_schedule(instance))
         secs = time.perf_counter() - t0
         misses = hard_deadline_misses(instance, a)
         parts = evaluate(instance, a)

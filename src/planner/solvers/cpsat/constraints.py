@@ -140,15 +140,26 @@ def add_resources(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None)
     """Rule 6: units held by running tasks stay within each resource's capacity."""
     for r, cap in enumerate(inst.resource_caps):
         users = [(t, u) for t, task in enumerate(inst.tasks) for rr, u in task.uses if rr == r]
-        if not users or sum(u for _, u in users) <= cap:
+        blocks = [
+            (lo, min(hi, v.horizon), u)
+            for rr, lo, hi, u in inst.resource_blocks
+            if rr == r and lo < v.horizon
+        ]
+        if not users or sum(u for _, u in users) + sum(u for *_, u in blocks) <= cap:
             continue
         capacity: cp.IntVar | int = cap
         if lits is not None and ("resource", r) in lits:
             total = sum(u for _, u in users)
             capacity = model.new_int_var(cap, total, f"cap[{inst.resource_ids[r]}]")
             model.add(capacity == cap).only_enforce_if(lits[("resource", r)])
+        fixed = [
+            model.new_fixed_size_interval_var(lo, hi - lo, f"taken[{inst.resource_ids[r]},{k}]")
+            for k, (lo, hi, _) in enumerate(blocks)
+        ]
         model.add_cumulative(
-            [v.tasks[t].interval for t, _ in users], [u for _, u in users], capacity
+            [v.tasks[t].interval for t, _ in users] + fixed,
+            [u for _, u in users] + [u for *_, u in blocks],
+            capacity,
         )
 
 
@@ -161,6 +172,13 @@ def add_hard_deadlines(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = 
             model.add(v.tasks[t].end <= m.deadline + 1).only_enforce_if(
                 _lit(lits, "deadline", m_ix)
             )
+
+
+def add_due_dates(model: cp.CpModel, inst: Instance, v: Vars) -> None:
+    """Hard latest ends of single tasks (re-planning, large-plan windows)."""
+    for t, task in enumerate(inst.tasks):
+        if task.due is not None:
+            model.add(v.tasks[t].end <= task.due)
 
 
 def add_velocity(model: cp.CpModel, inst: Instance, v: Vars) -> None:
@@ -208,10 +226,13 @@ def add_velocity(model: cp.CpModel, inst: Instance, v: Vars) -> None:
                 # both >= in_k + member - 1 (only an upper bound on usage is needed)
                 model.add(both >= in_k + sum(member) - 1)
                 usage[(team, k)].append(task.points * both)
-    for (team, _k), terms in usage.items():
+    used: dict[tuple[int, int], int] = defaultdict(int)
+    for team_ix, sprint_no, points in inst.velocity_used:
+        used[(team_ix, sprint_no)] += points
+    for (team, k), terms in usage.items():
         vel = inst.teams[team].velocity
         assert vel is not None
-        model.add(sum(terms) <= vel)
+        model.add(sum(terms) <= vel - used[(team, k)])
 
 
 def add_redundant_pools(model: cp.CpModel, inst: Instance, v: Vars) -> None:

@@ -41,6 +41,7 @@ def build_model(
     c.add_people_no_overlap(model, inst, v, lits)
     c.add_resources(model, inst, v, lits)
     c.add_hard_deadlines(model, inst, v, lits)
+    c.add_due_dates(model, inst, v)
     c.add_velocity(model, inst, v)
     c.add_redundant_pools(model, inst, v)
     objective = primary_objective(model, inst, v)

@@ -22,7 +22,7 @@ from planner.solvers.heuristic import hard_deadline_misses, list_schedule
 from planner.solvers.objective import evaluate, primary
 
 
-class _Watch(cp.CpSolverSolutionCallback):
+class Watch(cp.CpSolverSolutionCallback):
     """Reports each improving schedule and bound to the progress function."""
 
     def __init__(self, params: SolveParams, t0: float, stage: str) -> None:
@@ -52,23 +52,23 @@ class _Watch(cp.CpSolverSolutionCallback):
             )
 
 
-def _configure(solver: cp.CpSolver, params: SolveParams, limit: float) -> None:
+def configure(solver: cp.CpSolver, params: SolveParams, limit: float) -> None:
     p = solver.parameters
     p.num_workers = max(1, params.workers)
     p.random_seed = params.seed
     p.log_search_progress = params.log
     # Ctrl-C is handled by planner (stop_search from the main thread), not by CP-SAT
     p.catch_sigint_signal = False
+    # the wall-clock limit is always a hard cap
+    p.max_time_in_seconds = max(0.05, limit)
     if params.deterministic:
-        # reproducible: interleaved workers and a deterministic (work-based) time limit
+        # reproducible: interleaved workers and a deterministic (work-based) time limit,
+        # which ends the search before the wall clock does on an ordinary machine
         p.interleave_search = True
-        p.max_deterministic_time = max(0.1, limit)
-        p.max_time_in_seconds = max(0.5, limit * 4)
-    else:
-        p.max_time_in_seconds = max(0.1, limit)
+        p.max_deterministic_time = max(0.05, limit)
 
 
-def _run(solver: cp.CpSolver, model: cp.CpModel, watch: _Watch) -> tuple[int, bool]:
+def run_solver(solver: cp.CpSolver, model: cp.CpModel, watch: Watch) -> tuple[int, bool]:
     """Solve in a worker thread so Ctrl-C in the main thread can stop the search cleanly."""
     box: dict[str, Any] = {}
     error: list[BaseException] = []
@@ -125,13 +125,13 @@ class CpSatSolver:
             add_hint(built, instance, hint)
             if heuristic_ok and hint_parts is not None:
                 built.model.add(built.objective <= primary(instance, hint_parts))
-        limit1 = params.time_limit
+        limit1 = max(0.1, params.time_limit - (time.perf_counter() - t0))
         solver = cp.CpSolver()
-        _configure(solver, params, limit1)
-        watch = _Watch(params, t0, "schedule")
+        configure(solver, params, limit1)
+        watch = Watch(params, t0, "schedule")
         solver.best_bound_callback = watch.on_bound
-        code, interrupted = _run(solver, built.model, watch)
-        status = _status(code)
+        code, interrupted = run_solver(solver, built.model, watch)
+        status = status_of(code)
         notes: list[str] = []
         bound: float | None
         if status in (Status.OPTIMAL, Status.FEASIBLE):
@@ -203,15 +203,15 @@ class CpSatSolver:
         model.clear_hints()
         add_hint(built, inst, a)
         solver = cp.CpSolver()
-        _configure(solver, params, limit)
-        watch = _Watch(SolveParams(on_progress=None), time.perf_counter(), "polish")
-        code, interrupted = _run(solver, model, watch)
-        if _status(code) in (Status.OPTIMAL, Status.FEASIBLE):
+        configure(solver, params, limit)
+        watch = Watch(SolveParams(on_progress=None), time.perf_counter(), "polish")
+        code, interrupted = run_solver(solver, model, watch)
+        if status_of(code) in (Status.OPTIMAL, Status.FEASIBLE):
             return read_assignment(solver, built, inst), interrupted
         return None, interrupted
 
 
-def _status(code: int) -> Status:
+def status_of(code: int) -> Status:
     if code == cp.OPTIMAL:
         return Status.OPTIMAL
     if code == cp.FEASIBLE:

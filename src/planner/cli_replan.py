@@ -1,0 +1,157 @@
+"""``planner replan`` and ``planner diff``: registered on the main Typer app by :func:`register`.
+
+No ``from __future__ import annotations`` here: Typer reads the annotations of the
+commands defined inside :func:`register`, which refer to its local import of
+:mod:`planner.cli` (imported lazily, so either module may be imported first).
+"""
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.errors import Diagnostic, InfeasibleError, input_error
+
+
+class ReportFormat(StrEnum):
+    """Formats of the slippage report / diff."""
+
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+class StabilityLevel(StrEnum):
+    """How hard re-planning holds on to the baseline."""
+
+    low = "low"
+    normal = "normal"
+    high = "high"
+
+
+def _parse_today(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise input_error([Diagnostic(f"bad --today '{value}'", hint="use YYYY-MM-DD")]) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``replan`` and ``diff`` commands to ``app`` (once)."""
+    from planner import cli
+
+    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    if "replan" in names and "diff" in names:
+        return
+
+    @app.command("replan")
+    @cli.guarded
+    def replan_cmd(
+        plan_file: cli.PlanArg,
+        baseline_file: Annotated[
+            Path, typer.Option("--baseline", "-b", help="The schedule JSON being re-planned.")
+        ],
+        progress_file: Annotated[
+            Path, typer.Option("--progress", "-p", help="Progress file (YAML/TOML/JSON).")
+        ],
+        out_file: Annotated[
+            Path, typer.Option("--out", "-o", help="Write the new schedule JSON here (atomically).")
+        ],
+        today: Annotated[
+            str | None, typer.Option("--today", help="As-of date YYYY-MM-DD (default: the file's).")
+        ] = None,
+        time_limit: cli.TimeLimit = 30.0,
+        workers: cli.Workers = 2,
+        seed: cli.Seed = 0,
+        stability: Annotated[
+            StabilityLevel, typer.Option("--stability", help="How close to stay to the baseline.")
+        ] = StabilityLevel.normal,
+        report_format: Annotated[
+            ReportFormat, typer.Option("--report-format", help="Slippage report format.")
+        ] = ReportFormat.table,
+        report_file: Annotated[
+            Path | None, typer.Option("--report", help="Also write the report to this file.")
+        ] = None,
+        quiet: cli.Quiet = False,
+    ) -> None:
+        """Re-plan after slippage: fix what happened, move as little as possible, say why."""
+        from planner.api import missing_schedule_ids
+        from planner.diff import render, rich_view
+        from planner.model.progress import load_progress
+        from planner.replan import replan
+        from planner.schedule import read_schedule, write_atomic, write_schedule
+        from planner.solvers.base import SolveParams
+
+        as_of = _parse_today(today)
+        plan = cli.load(plan_file)
+        baseline = read_schedule(baseline_file)
+        progress = load_progress(progress_file, plan, as_of)
+        drift = missing_schedule_ids(plan, baseline)
+        if not quiet:
+            for d in drift:
+                cli.err.print(
+                    f"note: {d.message} (new tasks are placed, removed ones reported)", markup=False
+                )
+        params = SolveParams(
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            on_progress=cli._progress_printer(quiet),
+        )
+        try:
+            result = replan(plan, baseline, progress, params, stability.value)
+        except InfeasibleError as exc:
+            raise InfeasibleError(
+                cli.locate(plan_file, list(exc.diagnostics)), exc.summary
+            ) from None
+        report = result.report
+        write_schedule(result.schedule, out_file)
+        text = render(report, report_format.value)
+        if report_file is not None:
+            write_atomic(report_file, text)
+        if not quiet:
+            for note in result.notes:
+                cli.err.print(f"note: {note}", markup=False)
+            cli.err.print(
+                f"wrote {out_file} ({result.result.seconds:.2f} s, stability {stability.value})",
+                markup=False,
+            )
+        if report_format == ReportFormat.table:
+            cli.out.print(rich_view(report))
+        else:
+            sys.stdout.write(text)
+
+    @app.command("diff")
+    @cli.guarded
+    def diff_cmd(
+        old_file: Annotated[Path, typer.Argument(help="The older schedule JSON.")],
+        new_file: Annotated[Path, typer.Argument(help="The newer schedule JSON.")],
+        plan_file: Annotated[
+            Path | None,
+            typer.Option("--plan", help="Plan file: working-day calendar and the why of slips."),
+        ] = None,
+        fmt: Annotated[
+            ReportFormat, typer.Option("--format", "-f", help="Output format.")
+        ] = ReportFormat.table,
+    ) -> None:
+        """Compare two schedules: milestone slippage, moved tasks, reassignments."""
+        from planner.diff import compare, render, rich_view
+        from planner.schedule import read_schedule
+
+        plan = cli.load(plan_file) if plan_file is not None else None
+        old, new = read_schedule(old_file), read_schedule(new_file)
+        if plan is not None and {t.id for t in plan.tasks} != {t.id for t in new.tasks}:
+            plan = None  # the plan does not match the new schedule: compare without it
+            cli.err.print(
+                "note: plan and new schedule differ in tasks; using Mon-Fri days", markup=False
+            )
+        report = compare(old, new, plan=plan)
+        if fmt == ReportFormat.table:
+            cli.out.print(rich_view(report))
+        else:
+            sys.stdout.write(render(report, fmt.value))

@@ -1,0 +1,266 @@
+"""Re-planning after slippage: the past stays fixed, the result is valid, the report says why."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import planner.cli
+from planner import cli_replan
+from planner.api import solve_plan
+from planner.calendar import WorkCalendar
+from planner.check import check_schedule
+from planner.diff import Comparison, compare, render
+from planner.model import load_plan
+from planner.model.loader import plan_from_data
+from planner.model.plan import Plan
+from planner.model.progress import PlanProgress
+from planner.replan import Replanned, replan, split_violations
+from planner.schedule import Schedule, write_schedule
+from planner.solvers import SolveParams
+from tests.conftest import DATA, EXAMPLES
+
+cli_replan.register(planner.cli.app)
+runner = CliRunner()
+
+
+def progress_from(
+    plan: Plan, base: Schedule, today: dt.date, slip: dict[str, float] | None = None
+) -> PlanProgress:
+    """Progress "as planned" up to ``today``, with extra remaining work for ``slip`` tasks."""
+    tasks: dict[str, Any] = {}
+    for t in base.tasks:
+        if t.finish < today:
+            tasks[t.id] = {"status": "done", "start": t.start, "finish": t.finish}
+        elif t.start < today:
+            tasks[t.id] = {"status": "in_progress", "start": t.start}
+    for tid, remaining in (slip or {}).items():
+        tasks[tid]["remaining"] = remaining
+    return PlanProgress.model_validate({"version": 1, "today": today, "tasks": tasks})
+
+
+def slip_case(ml_solved: Any) -> tuple[Plan, Schedule, PlanProgress, str]:
+    """The ML example 3 wd into its second critical task, which has 1.5x its effort left."""
+    plan = load_plan(EXAMPLES / "ml-platform.yaml")
+    base: Schedule = ml_solved.schedule
+    slipped = base.critical_path[1]
+    cal = WorkCalendar.of(plan)
+    today = cal.day(cal.index(base.task(slipped).start) + 3)
+    effort = plan.task(slipped).work
+    assert effort is not None
+    return plan, base, progress_from(plan, base, today, {slipped: 1.5 * effort}), slipped
+
+
+@pytest.fixture(scope="module")
+def slipped_replan(ml_solved: Any) -> tuple[Plan, Schedule, PlanProgress, str, Replanned]:
+    """One re-plan of the slipped ML example, shared by the assertions below."""
+    plan, base, prog, slipped = slip_case(ml_solved)
+    return plan, base, prog, slipped, replan(plan, base, prog, SolveParams(time_limit=10))
+
+
+def test_replan_is_valid_under_the_independent_checker(slipped_replan: Any) -> None:
+    """The re-planned ML schedule breaks none of the 8 rules, past or future."""
+    plan, _base, prog, _slipped, r = slipped_replan
+    violations = check_schedule(plan, json.loads(r.schedule.to_json()))
+    past, future = split_violations(violations, prog)
+    assert future == []
+    # done tasks here ran as planned, so even history is clean: judge it strictly too
+    assert past == []
+
+
+def test_replan_honours_the_past(slipped_replan: Any) -> None:
+    """Done tasks keep dates and people, in-progress ones start and crew; none new before today."""
+    _plan, base, prog, slipped, r = slipped_replan
+    new: Schedule = r.schedule
+    done = [tid for tid, e in prog.tasks.items() if e.status == "done"]
+    assert done
+    for tid in done:
+        e = prog.tasks[tid]
+        assert (new.task(tid).start, new.task(tid).finish) == (e.start, e.finish)
+        assert new.task(tid).assignees == base.task(tid).assignees
+    for tid, e in prog.tasks.items():
+        if e.status == "in_progress":
+            assert new.task(tid).start == e.start
+            assert new.task(tid).assignees == base.task(tid).assignees
+    assert new.task(slipped).finish > base.task(slipped).finish
+    for t in new.tasks:
+        if t.id not in prog.tasks:
+            assert t.start >= prog.today, t.id
+
+
+def test_report_names_slipped_milestone_and_cause(slipped_replan: Any) -> None:
+    """The report says mvp slipped, by how much, and that the slipped task's overrun caused it."""
+    _plan, _base, _prog, slipped, r = slipped_replan
+    report: Comparison = r.report
+    mvp = next(m for m in report.milestones if m.id == "mvp")
+    assert mvp.delta is not None and mvp.delta > 0
+    assert mvp.why is not None
+    assert mvp.why.startswith(f"mvp +{mvp.delta} wd: {slipped} runs ")
+    assert " wd long" in mvp.why and " -> " in mvp.why
+    assert mvp.chain[0].task == slipped and mvp.chain[0].grew > 0
+    md = render(report, "markdown")
+    assert mvp.why in md and "| mvp |" in md
+    data = json.loads(render(report, "json"))
+    assert data["milestones"][0]["why"] == next(m.why for m in report.milestones)
+    assert mvp.why in render(report, "table").replace("\n", " ") or "Why:" in render(
+        report, "table"
+    )
+
+
+def test_zero_slip_gives_the_baseline(ml_solved: Any) -> None:
+    """Progress exactly as planned re-plans to (almost) the baseline: no milestone moves."""
+    plan, base, slipped_prog, slipped = slip_case(ml_solved)
+    today = slipped_prog.today
+    prog = progress_from(plan, base, today)
+    r = replan(plan, base, prog, SolveParams(time_limit=10))
+    report: Comparison = r.report
+    assert all(m.delta == 0 for m in report.milestones)
+    assert len(report.moved) <= 2, [m.id for m in report.moved]
+    assert slipped not in [m.id for m in report.moved]
+
+
+def test_normal_stability_reassigns_no_more_than_low(ml_solved: Any) -> None:
+    """The default stability moves fewer people than 'low' (which only compacts)."""
+    plan, base, prog, _slipped = slip_case(ml_solved)
+    normal = replan(plan, base, prog, SolveParams(time_limit=10), "normal").report
+    low = replan(plan, base, prog, SolveParams(time_limit=10), "low").report
+    assert isinstance(normal, Comparison) and isinstance(low, Comparison)
+    assert normal.reassigned <= low.reassigned
+    # both are equally good on the primary goal: milestone dates agree on lateness
+    assert [m.late_new for m in normal.milestones] == [m.late_new for m in low.milestones]
+
+
+def test_edited_plan_places_new_and_reports_removed_tasks(ml_solved: Any) -> None:
+    """A task added to the plan is scheduled after today; a removed one is reported."""
+    _plan, base, prog, _slipped = slip_case(ml_solved)
+    data = yaml.safe_load((EXAMPLES / "ml-platform.yaml").read_text())
+    data["tasks"] = [t for t in data["tasks"] if t["id"] != "mvp-runbook"]
+    data["tasks"].append(
+        {"id": "security-review", "effort": 3, "skills": ["backend"], "milestone": "mvp"}
+    )
+    edited = plan_from_data(data, "edited")
+    r = replan(edited, base, prog, SolveParams(time_limit=10))
+    report: Comparison = r.report
+    assert report.added == ("security-review",)
+    assert report.removed == ("mvp-runbook",)
+    assert r.schedule.task("security-review").start >= prog.today
+    assert check_schedule(edited, json.loads(r.schedule.to_json())) == []
+
+
+# -- command line --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small test plan scheduled once, as a baseline file."""
+    path = tmp_path_factory.mktemp("replan") / "base.json"
+    plan = load_plan(DATA / "valid_small.yaml")
+    write_schedule(solve_plan(plan, SolveParams(time_limit=5)).schedule, path)
+    return path
+
+
+def _output(result: Any) -> str:
+    text = str(result.output)
+    with contextlib.suppress(ValueError, AttributeError):
+        text += str(result.stderr)
+    return text
+
+
+def test_cli_replan_writes_valid_schedule_and_report(small_baseline: Path, tmp_path: Path) -> None:
+    """`planner replan` writes a valid schedule and a Markdown report with the slipped milestone."""
+    out, rep = tmp_path / "new.json", tmp_path / "report.md"
+    args = [
+        "replan",
+        str(DATA / "valid_small.yaml"),
+        "--baseline",
+        str(small_baseline),
+        "--progress",
+        str(DATA / "progress_valid_small.yaml"),
+        "--out",
+        str(out),
+        "-t",
+        "5",
+        "--report-format",
+        "markdown",
+        "--report",
+        str(rep),
+        "-q",
+    ]
+    result = runner.invoke(planner.cli.app, args)
+    assert result.exit_code == 0, _output(result)
+    plan = load_plan(DATA / "valid_small.yaml")
+    assert check_schedule(plan, json.loads(out.read_text())) == []
+    text = rep.read_text()
+    assert "| mvp |" in text and "ingest runs" in text
+    assert text in result.output
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "progress_unknown_task.yaml",
+        "progress_future_date.yaml",
+        "progress_pred_not_started.yaml",
+        "progress_negative_remaining.yaml",
+        "progress_unknown_key.yaml",
+    ],
+)
+def test_cli_bad_progress_exits_2_and_writes_nothing(
+    name: str, small_baseline: Path, tmp_path: Path
+) -> None:
+    """Bad progress input: exit 2, a located message, no schedule or report written."""
+    out, rep = tmp_path / "new.json", tmp_path / "report.md"
+    args = [
+        "replan",
+        str(DATA / "valid_small.yaml"),
+        "--baseline",
+        str(small_baseline),
+        "--progress",
+        str(DATA / name),
+        "--out",
+        str(out),
+        "--report",
+        str(rep),
+        "-q",
+    ]
+    result = runner.invoke(planner.cli.app, args)
+    assert result.exit_code == 2, _output(result)
+    assert f"{name}:" in _output(result)
+    assert "Traceback" not in _output(result)
+    assert not out.exists() and not rep.exists()
+
+
+def test_cli_diff_json(small_baseline: Path, tmp_path: Path) -> None:
+    """`planner diff OLD NEW --plan P -f json` reports the milestone move in working days."""
+    plan = load_plan(DATA / "valid_small.yaml")
+    new = tmp_path / "new.json"
+    prog = PlanProgress.model_validate(
+        yaml.safe_load((DATA / "progress_valid_small.yaml").read_text())
+    )
+    base = Schedule.model_validate_json(small_baseline.read_text())
+    write_schedule(replan(plan, base, prog, SolveParams(time_limit=5)).schedule, new)
+    result = runner.invoke(
+        planner.cli.app,
+        [
+            "diff",
+            str(small_baseline),
+            str(new),
+            "--plan",
+            str(DATA / "valid_small.yaml"),
+            "-f",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, _output(result)
+    data = json.loads(result.stdout)
+    mvp = data["milestones"][0]
+    direct = compare(base, Schedule.model_validate_json(new.read_text()), plan=plan)
+    assert mvp["id"] == "mvp" and mvp["delta"] == direct.milestones[0].delta
+    assert mvp["delta"] > 0 and data["calendar"] == "plan"
