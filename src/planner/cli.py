@@ -248,9 +248,10 @@ def schema() -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules (one concern per module)."""
-    from planner import cli_replan
+    from planner import cli_jira, cli_replan
 
     cli_replan.register(app)
+    cli_jira.register(app)
 
 
 _register_commands()

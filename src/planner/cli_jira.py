@@ -1,0 +1,144 @@
+"""``planner jira push`` and ``planner jira pull``: the Jira sub-commands.
+
+:func:`register` adds them to the main Typer app (``planner.cli`` calls it). The
+server and credentials come from ``JIRA_URL``, ``JIRA_USER`` and ``JIRA_TOKEN``; they
+are never printed.
+"""
+
+# No ``from __future__ import annotations``: Typer evaluates the option annotations of the
+# commands, which live in the local scope of :func:`register`.
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from planner.integrations.jira_sync import PushResult
+
+JIRA_HELP = "Push the plan to Jira (issues, epics, links, sprints); pull progress back."
+
+
+def _changes_table(result: "PushResult") -> Table:
+    title = "Jira changes (dry run: nothing written)" if result.dry_run else "Jira changes"
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for col in ("action", "plan item", "Jira", "detail"):
+        table.add_column(col, overflow="fold")
+    for c in result.plan.changes:
+        table.add_row(c.action, c.item, c.key or "(new)", c.detail)
+    return table
+
+
+def _conflicts_table(result: "PushResult") -> Table:
+    table = Table(
+        title="Conflicts: edited in Jira since the last push, kept (--force overwrites)",
+        title_justify="left",
+    )
+    for col in ("plan item", "Jira", "field", "value in Jira", "plan wants"):
+        table.add_column(col, overflow="fold")
+    for c in result.plan.conflicts:
+        table.add_row(c.item, c.key, c.field, c.jira, c.plan)
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``jira`` command group to ``app`` (once)."""
+    if any(group.name == "jira" for group in app.registered_groups):
+        return
+    from planner.cli import PlanArg, err, guarded, load, out
+
+    jira_app = typer.Typer(name="jira", help=JIRA_HELP, no_args_is_help=True)
+
+    @jira_app.command("push")
+    @guarded
+    def push_cmd(
+        plan_file: PlanArg,
+        schedule_file: Annotated[
+            Path, typer.Argument(help="Schedule JSON (from `planner schedule --out`).")
+        ],
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Print the changes as a table; change nothing.")
+        ] = False,
+        prune: Annotated[
+            bool,
+            typer.Option("--prune", help="Delete the issues of tasks removed from the plan."),
+        ] = False,
+        force: Annotated[
+            bool,
+            typer.Option("--force", help="Overwrite summary/description/assignee edited in Jira."),
+        ] = False,
+    ) -> None:
+        """Create or update Jira epics, issues, links and sprints from a schedule."""
+        from planner.integrations.jira_sync import push
+        from planner.schedule import read_schedule
+
+        plan = load(plan_file)
+        schedule = read_schedule(schedule_file)
+        result = push(plan, schedule, plan_file, dry_run=dry_run, prune=prune, force=force)
+        planned = result.plan
+        for w in planned.warnings:
+            err.print(f"warning: {w}", markup=False)
+        if planned.changes:
+            out.print(_changes_table(result))
+        if planned.conflicts:
+            out.print(_conflicts_table(result))
+        if planned.removed:
+            verb = "deleted" if prune and not dry_run else "kept (use --prune to delete)"
+            out.print(
+                f"{len(planned.removed)} synced issue(s) no longer in the plan, {verb}: "
+                + ", ".join(f"{key} ({item})" for item, key in planned.removed),
+                markup=False,
+            )
+        n = len(planned.changes)
+        conflicts = f", {len(planned.conflicts)} conflict(s) kept" if planned.conflicts else ""
+        if dry_run:
+            out.print(f"dry run: {n} change(s) to make{conflicts}; nothing written", markup=False)
+        elif n == 0:
+            out.print(f"Jira is up to date: 0 changes{conflicts}", markup=False)
+        else:
+            out.print(
+                f"applied {result.applied} change(s){conflicts}; state: {result.state_file}",
+                markup=False,
+            )
+
+    @jira_app.command("pull")
+    @guarded
+    def pull_cmd(
+        plan_file: PlanArg,
+        out_file: Annotated[
+            Path, typer.Option("--out", "-o", help="Write the progress YAML here (atomically).")
+        ],
+        today: Annotated[
+            str | None,
+            typer.Option("--today", help="As-of date YYYY-MM-DD (default: today)."),
+        ] = None,
+    ) -> None:
+        """Read status and time tracking of the synced issues into a progress file."""
+        from planner.errors import Diagnostic, input_error
+        from planner.integrations.jira_sync import pull
+
+        as_of = None
+        if today is not None:
+            try:
+                as_of = dt.date.fromisoformat(today)
+            except ValueError:
+                raise input_error(
+                    [Diagnostic(f"--today: not a date: {today!r}", hint="use YYYY-MM-DD")]
+                ) from None
+        plan = load(plan_file)
+        pulled = pull(plan, plan_file, out_file, today=as_of)
+        for w in pulled.warnings:
+            err.print(f"warning: {w}", markup=False)
+        tasks = pulled.progress["tasks"]
+        counts = {
+            s: sum(1 for t in tasks.values() if t["status"] == s)
+            for s in ("done", "in_progress", "not_started")
+        }
+        out.print(
+            f"wrote {out_file}: {counts['done']} done, {counts['in_progress']} in progress,"
+            f" {counts['not_started']} not started (as of {pulled.progress['today']})",
+            markup=False,
+        )
+
+    app.add_typer(jira_app, name="jira")

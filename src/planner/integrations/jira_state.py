@@ -1,0 +1,159 @@
+"""The local Jira sync state: ``.planner/jira-state.json`` next to the plan file.
+
+It maps plan ids to Jira keys and records, per issue, the values planner last pushed
+for the fields people also edit (summary, description, assignee, labels): a field whose
+Jira value differs from what planner pushed was edited in Jira, and is not overwritten
+without ``--force``. It also remembers the sprints and the dependency links planner
+created. The file is rewritten atomically after every successful step of a push, so
+an interrupted push resumes where it stopped.
+
+The state is an optimisation and a memory of *who changed what*, not the source of
+truth: every synced issue carries marker labels, and a push looks issues up by label
+before creating any, so even a lost state file does not duplicate issues.
+
+One file serves every plan in its folder (sections keyed by the plan's file name).
+It holds no credentials: only the server URL, project key, issue keys and field values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from planner.errors import Diagnostic, input_error
+
+STATE_VERSION = 1
+STATE_DIR = ".planner"
+STATE_FILE = "jira-state.json"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Pushed(_Model):
+    """Values planner last wrote to the fields people may edit in Jira."""
+
+    summary: str | None = None
+    description: str | None = None
+    assignee: str | None = None
+    labels: list[str] = Field(default_factory=list)
+
+
+class IssueState(_Model):
+    """A synced issue: its key and what planner last pushed (None: not known)."""
+
+    key: str
+    pushed: Pushed | None = None
+
+
+class SprintState(_Model):
+    """A Jira sprint created for a plan sprint."""
+
+    id: int
+    name: str
+
+
+class PlanState(_Model):
+    """The sync state of one plan against one Jira project."""
+
+    server: str
+    project: str
+    slug: str
+    epics: dict[str, IssueState] = Field(default_factory=dict)
+    tasks: dict[str, IssueState] = Field(default_factory=dict)
+    sprints: dict[int, SprintState] = Field(default_factory=dict)
+    #: Dependency links planner created, as (predecessor, successor) task ids.
+    links: list[tuple[str, str]] = Field(default_factory=list)
+    updated: str | None = None
+
+
+def state_path(plan_file: str | Path) -> Path:
+    """``.planner/jira-state.json`` in the plan file's folder."""
+    return Path(plan_file).resolve().parent / STATE_DIR / STATE_FILE
+
+
+class StateStore:
+    """Reads and atomically rewrites one plan's section of the state file."""
+
+    def __init__(self, path: Path, plan_key: str, readonly: bool = False) -> None:
+        self.path = path
+        self.plan_key = plan_key
+        self.readonly = readonly
+        self._others: dict[str, Any] = {}
+        self.state: PlanState | None = None
+        self._load()
+
+    def _load(self) -> None:
+        if not self.path.exists():
+            return
+        hint = f"delete {self.path}: the next push rebuilds it from the marker labels in Jira"
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise input_error(
+                [
+                    Diagnostic(
+                        f"cannot read the Jira sync state: {exc}", file=str(self.path), hint=hint
+                    )
+                ]
+            ) from None
+        plans = raw.get("plans") if isinstance(raw, dict) else None
+        if not isinstance(plans, dict):
+            raise input_error(
+                [Diagnostic("not a planner Jira sync state file", file=str(self.path), hint=hint)]
+            )
+        self._others = {k: v for k, v in plans.items() if k != self.plan_key}
+        if self.plan_key in plans:
+            try:
+                self.state = PlanState.model_validate(plans[self.plan_key])
+            except ValidationError as exc:
+                raise input_error(
+                    [
+                        Diagnostic(
+                            f"damaged Jira sync state: {exc.errors()[0]['msg']}",
+                            file=str(self.path),
+                            path=("plans", self.plan_key),
+                            hint=hint,
+                        )
+                    ]
+                ) from None
+
+    def save(self) -> None:
+        """Write the whole file atomically (no-op in read-only mode, e.g. a dry run)."""
+        if self.readonly or self.state is None:
+            return
+        self.state.updated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        plans = dict(self._others)
+        plans[self.plan_key] = self.state.model_dump(mode="json")
+        # compact: without indent the C encoder runs (the state is saved after every step)
+        text = json.dumps(
+            {"version": STATE_VERSION, "plans": plans}, sort_keys=True, separators=(",", ":")
+        )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _replace(self.path, text + "\n")
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write via a temporary file and rename: a killed push never leaves a torn file.
+
+    Unlike :func:`planner.schedule.write_atomic` there is no fsync: the state is
+    rewritten after every step of a push (hundreds of times), it only has to survive a
+    killed process, and after a power loss the marker labels in Jira rebuild it anyway.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
