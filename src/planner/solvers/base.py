@@ -55,6 +55,8 @@ class SolveParams:
     hint: Assignment | None = None
     #: Stop at the first valid schedule (used to find one fast).
     first_solution_only: bool = False
+    #: Second stage after the primary optimum: cost, then every task as early as it can go.
+    polish: bool = True
     log: bool = False
 
 

@@ -18,7 +18,8 @@ from planner.instance import Instance
 from planner.solvers.base import Assignment, Progress, Result, SolveParams, Status
 from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
 from planner.solvers.cpsat.objective import compaction_expr, cost_expr
-from planner.solvers.heuristic import hard_deadline_misses, list_schedule
+from planner.solvers.heuristic import hard_deadline_misses
+from planner.solvers.improve import best_list_schedule
 from planner.solvers.objective import evaluate, primary
 
 
@@ -110,7 +111,10 @@ class CpSatSolver:
         heuristic_ok = False
         if hint is None:
             try:
-                hint = list_schedule(instance)
+                # a few list-scheduling passes: a strong hint and a tight horizon
+                hint = best_list_schedule(
+                    instance, min(1.0, 0.05 * params.time_limit), params.seed
+                )
             except RuntimeError:
                 hint = None
         if hint is not None:
@@ -159,7 +163,7 @@ class CpSatSolver:
                 interrupted=interrupted,
             )
         elapsed = time.perf_counter() - t0
-        if not interrupted and not params.first_solution_only:
+        if not interrupted and not params.first_solution_only and params.polish:
             remaining = params.time_limit - elapsed
             # polishing is worth a bounded share: up to a third of the limit, and not
             # much longer than finding the primary optimum took
