@@ -248,9 +248,10 @@ def schema() -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules (one concern per module)."""
-    from planner import cli_jira, cli_replan
+    from planner import cli_jira, cli_replan, cli_report
 
     cli_replan.register(app)
+    cli_report.register(app)
     cli_jira.register(app)
 
 

@@ -84,7 +84,8 @@ def register(app: typer.Typer) -> None:
         from planner.diff import render, rich_view
         from planner.model.progress import load_progress
         from planner.replan import replan
-        from planner.schedule import read_schedule, write_atomic, write_schedule
+        from planner.fileio import write_atomic
+        from planner.schedule import read_schedule, write_schedule
         from planner.solvers.base import SolveParams
 
         as_of = _parse_today(today)

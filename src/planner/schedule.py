@@ -7,11 +7,8 @@ atomically (temporary file + rename), so a failed run leaves an earlier file int
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planner.calendar import WorkCalendar
 from planner.errors import Diagnostic, input_error
+from planner.fileio import write_atomic
 from planner.graph import analyse_schedule
 from planner.instance import Instance
 from planner.model.plan import Plan
@@ -192,33 +190,6 @@ def _milestone(
     return ScheduledMilestone(
         id=m.id, date=cal.day(last), deadline=m.deadline, late=late, name=m.name, hard=m.hard
     )
-
-
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and rename: all or nothing."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise input_error(
-            [
-                Diagnostic(
-                    f"cannot write {target}: {exc.strerror or exc}",
-                    hint="check that the folder exists and is writable",
-                )
-            ]
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def write_schedule(schedule: Schedule, path: str | Path) -> None:

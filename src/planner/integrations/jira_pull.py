@@ -43,7 +43,7 @@ from planner.integrations.jira_remote import (
 )
 from planner.integrations.jira_state import PlanState, StateStore
 from planner.model.plan import Plan, Task
-from planner.schedule import write_atomic
+from planner.fileio import write_atomic
 
 #: The least remaining work reported for a task still in progress (person-days).
 MIN_REMAINING = 0.5

@@ -17,17 +17,15 @@ It holds no credentials: only the server URL, project key, issue keys and field 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planner.errors import Diagnostic, input_error
+from planner.fileio import write_atomic
 
 STATE_VERSION = 1
 STATE_DIR = ".planner"
@@ -142,18 +140,10 @@ class StateStore:
 
 
 def _replace(path: Path, text: str) -> None:
-    """Write via a temporary file and rename: a killed push never leaves a torn file.
+    """Write atomically without fsync: a killed push never leaves a torn file.
 
-    Unlike :func:`planner.schedule.write_atomic` there is no fsync: the state is
-    rewritten after every step of a push (hundreds of times), it only has to survive a
-    killed process, and after a power loss the marker labels in Jira rebuild it anyway.
+    No fsync: the state is rewritten after every step of a push (hundreds of
+    times), it only has to survive a killed process, and after a power loss the
+    marker labels in Jira rebuild it anyway.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, text, fsync=False, mode=0o600)

@@ -1,0 +1,142 @@
+"""``planner report``: timeline reports of a schedule (HTML, PNG/SVG, Mermaid, Markdown).
+
+:func:`register` adds the command to the ``planner`` Typer app; ``planner.cli``
+calls it at import. The work happens in :mod:`planner.report.export`; this module
+only parses options and maps problems to exit codes (bad input: exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.errors import Diagnostic, input_error
+
+COMMAND = "report"
+
+
+class ReportFormat(StrEnum):
+    """Output formats of ``planner report``."""
+
+    html = "html"
+    png = "png"
+    svg = "svg"
+    mermaid = "mermaid"
+    markdown = "markdown"
+
+
+class GroupBy(StrEnum):
+    """What the Gantt chart's lanes are."""
+
+    person = "person"
+    epic = "epic"
+    milestone = "milestone"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command to ``app`` (once)."""
+    if any(c.name == COMMAND for c in app.registered_commands):
+        return
+    app.command(COMMAND)(report)
+
+
+def parse_day(value: str | None, option: str = "--today") -> dt.date | None:
+    """A YYYY-MM-DD option value as a date (an input error, exit 2, if it is not one)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise input_error(
+            [Diagnostic(f"{option}: bad date '{value}'", hint="write it as YYYY-MM-DD")]
+        ) from None
+
+
+def report(
+    plan_file: Annotated[
+        Path, typer.Argument(help="Plan file (YAML, TOML or JSON).", show_default=False)
+    ],
+    schedule_file: Annotated[
+        Path, typer.Argument(help="Schedule JSON of that plan.", show_default=False)
+    ],
+    out_file: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write the report here (atomically); '-' prints a text format.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, png, svg, mermaid or markdown (default: from the --out suffix:"
+            " .html .png .svg .mmd .md).",
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[
+        GroupBy,
+        typer.Option("--by", help="Gantt lanes: one per person, or tasks by epic or milestone."),
+    ] = GroupBy.person,
+    baseline_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="An earlier schedule: drawn behind the current bars; milestones show the slip.",
+            show_default=False,
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="Date of the today line (default: today, when within the schedule).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Timeline report: interactive HTML Gantt, PNG/SVG chart, Mermaid gantt or Markdown status."""
+    from planner.cli import guarded
+
+    guarded(_report)(plan_file, schedule_file, out_file, fmt, by, baseline_file, today)
+
+
+def _report(
+    plan_file: Path,
+    schedule_file: Path,
+    out_file: Path,
+    fmt: ReportFormat | None,
+    by: GroupBy,
+    baseline_file: Path | None,
+    today: str | None,
+) -> None:
+    from planner.cli import err, load
+    from planner.report.export import format_for, read_baseline, render_report, write_report
+    from planner.schedule import read_schedule
+
+    to_stdout = str(out_file) == "-"
+    if to_stdout and fmt is None:
+        raise input_error([Diagnostic("--out - needs --format (mermaid, markdown, svg or html)")])
+    kind = format_for(out_file, fmt.value if fmt is not None else None)
+    if to_stdout and kind == "png":
+        raise input_error([Diagnostic("a PNG cannot be printed; pass --out FILE.png")])
+    day = parse_day(today)
+    plan = load(plan_file)
+    schedule = read_schedule(schedule_file)
+    baseline = read_baseline(baseline_file) if baseline_file is not None else None
+    content = render_report(plan, schedule, kind, by=by.value, baseline=baseline, today=day)
+    if to_stdout:
+        sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
+        return
+    write_report(out_file, content)
+    err.print(f"wrote {out_file} ({kind})", markup=False)
