@@ -1,0 +1,1 @@
+"""Benchmark harness: public instances and generated plans through the public API."""

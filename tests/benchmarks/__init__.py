@@ -1,0 +1,1 @@
+"""Benchmark tier tests (a few public instances with known optima)."""

@@ -1,0 +1,110 @@
+"""Small benchmark tier for CI: known optima from public instances, solved through the public API.
+
+Three PSPLIB j30 instances that solve to proven optimality in well under a second,
+and the one MSPSP set-2 instance of the shared subset that converts exactly
+(every worker has every skill, so a crew is just a headcount). Each must reach
+the known optimum, prove it, and pass the independent checker. The instances are
+read from ``../shared/benchmarks``; the tests skip when that folder is missing.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # `benchmarks` is a top-level package of the repository
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.convert import Unsupported, to_plan  # noqa: E402
+from benchmarks.generate import GenSpec, generate_plan, lower_bounds  # noqa: E402
+from benchmarks.instances import DEFAULT_DATA, SETS, instance_paths, known_values  # noqa: E402
+
+from planner.api import solve_plan  # noqa: E402
+from planner.check import check_schedule  # noqa: E402
+from planner.model.loader import plan_from_data  # noqa: E402
+from planner.solvers.base import SolveParams, Status  # noqa: E402
+
+pytestmark = pytest.mark.skipif(
+    not (DEFAULT_DATA / "psplib" / "bounds.csv").exists(),
+    reason=f"benchmark data not found at {DEFAULT_DATA}",
+)
+
+#: Quick j30 instances with proven optima (each proved in < 0.5 s here).
+J30_QUICK = ("j301_1", "j3010_1", "j3047_1")
+#: The MSPSP set-2 instance of the subset that converts exactly (optimum 25).
+MSPSP_EXACT = "inst_set2c_sf0_nc2.1_n20_l3_m8_00"
+#: Per-instance limit; each needs far less, the limit only stops a regression from hanging CI.
+#: Deterministic mode (CP-SAT work units, not wall seconds), so a loaded CI machine cannot
+#: turn a pass into a failure; it takes up to ~4x the limit in wall time.
+LIMIT = 5.0
+
+
+def _solve_known(set_name: str, name: str) -> tuple[int, Status, int, list[str]]:
+    [path] = instance_paths(set_name, names=[name])
+    plan = plan_from_data(to_plan(SETS[set_name].reader(path)).data, name)
+    solved = solve_plan(plan, SolveParams(time_limit=LIMIT, workers=2, seed=0, deterministic=True))
+    violations = check_schedule(plan, solved.schedule.model_dump(mode="json"))
+    known = known_values(set_name)[name]
+    assert known.proven and known.best is not None
+    assert solved.result.assignment is not None
+    return (
+        solved.result.assignment.makespan,
+        solved.result.status,
+        known.best,
+        [str(v) for v in violations],
+    )
+
+
+@pytest.mark.parametrize("name", J30_QUICK)
+def test_j30_known_optimum(name: str) -> None:
+    """The proven optimum equals bounds.csv's value and the schedule passes the checker."""
+    t0 = time.perf_counter()
+    makespan, status, best, violations = _solve_known("j30", name)
+    assert violations == []
+    assert makespan == best
+    assert status == Status.OPTIMAL
+    assert time.perf_counter() - t0 < 2 * LIMIT
+
+
+def test_mspsp_known_optimum() -> None:
+    """The exactly convertible MSPSP instance reaches its proven optimum."""
+    makespan, status, best, violations = _solve_known("mspsp", MSPSP_EXACT)
+    assert violations == []
+    assert makespan == best
+    assert status == Status.OPTIMAL
+
+
+def test_psplib_makespan_convention() -> None:
+    """Dummies are contracted away and the plan's finish is the PSPLIB makespan (j301_1 = 43)."""
+    [path] = instance_paths("j30", names=["j301_1"])
+    inst = SETS["j30"].reader(path)
+    converted = to_plan(inst)
+    assert converted.n_tasks == 30  # 32 jobs minus the source and sink dummies
+    assert inst.durations[0] == inst.durations[-1] == 0
+    plan = plan_from_data(converted.data, "j301_1")
+    assert all(r.id.startswith("R") for r in plan.resources)
+
+
+def test_multi_skill_crews_are_refused() -> None:
+    """An MSPSP activity needing workers of different skills is reported, not approximated."""
+    refused = 0
+    for path in instance_paths("mspsp")[:5]:
+        try:
+            to_plan(SETS["mspsp"].reader(path))
+        except Unsupported as exc:
+            assert exc.reason.startswith("unsupported (multi-skill crews)")
+            refused += 1
+    assert refused >= 1
+
+
+def test_generator_is_seeded_and_bounded() -> None:
+    """Same seed, same plan; the lower bound is at least the critical path."""
+    spec = GenSpec(tasks=120, people=8, skills=4, resources=1, milestones=3, seed=7)
+    a, b = generate_plan(spec), generate_plan(spec)
+    assert a == b
+    bounds = lower_bounds(plan_from_data(a, spec.name))
+    assert bounds.lb >= bounds.cpm > 0
