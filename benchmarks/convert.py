@@ -12,20 +12,11 @@ Every conversion is exact or refused, never approximate:
   one time unit and the plan's exclusive finish (``result.assignment.makespan``)
   equals the PSPLIB makespan (start time of the sink).
 * Multi-skill (MSPSP, MSLIB, iMOPSE): workers become people with their skills;
-  activities become tasks with a fixed ``duration`` and a headcount. The plan
-  format's task ``skills`` means *every* assignee has *all* listed skills, so an
-  activity converts exactly only when
-
-  - it needs one skill type ``s`` (``k`` workers with ``s``): ``skills: {s: L}``,
-    ``assignees: k``; or
-  - it needs several skill types ``S`` and every worker has either all of ``S``
-    or none of them: then any ``sum(sreq)`` workers having ``S`` can be matched to
-    the requirements, so ``skills: {s: 1 for s in S}``, ``assignees: sum(sreq)``
-    is the same constraint.
-
-  Any other activity needs a crew mixing skills ("2 with A and 1 with B" from
-  different people); the instance is then reported as unsupported (multi-skill
-  crews) and not converted.
+  activities become tasks with a fixed ``duration``. An activity needing ``k``
+  workers of one skill ``s`` becomes ``skills: {s: L}, assignees: k``; one needing
+  several skill types becomes a mixed crew, ``roles: [{skills: {s: L}, count:
+  sreq[s]}, ...]`` — each worker fills one role, which is exactly the MSPSP rule
+  that a worker contributes one skill to an activity.
 
 iMOPSE levels are 0-based; they are shifted by +1 into the plan format's 1..5
 (``person level >= task level`` is unchanged by the shift).
@@ -143,23 +134,9 @@ def rcpsp_to_plan(inst: Rcpsp) -> Converted:
 
 
 def unsupported_activities(inst: MultiSkill) -> list[int]:
-    """Activities whose crew cannot be written as one headcount with one skill set."""
-    bad = []
-    for a, req in enumerate(inst.requirements):
-        if inst.durations[a] == 0 or len(req) <= 1:
-            continue
-        skills = set(req)
-        mins = inst.min_levels[a] if inst.min_levels else {}
-
-        def has(w: dict[str, int], s: str, mins: dict[str, int] = mins) -> bool:
-            return s in w and w[s] >= mins.get(s, 0)
-
-        for w in inst.workers:
-            count = sum(has(w, s) for s in skills)
-            if 0 < count < len(skills):
-                bad.append(a)
-                break
-    return bad
+    """Activities that cannot be written exactly (none since tasks have ``roles``)."""
+    del inst
+    return []
 
 
 def _level(raw: int, shift: int) -> int:
@@ -199,10 +176,18 @@ def multiskill_to_plan(inst: MultiSkill) -> Converted:
         req = inst.requirements[a]
         task: dict[str, Any] = {"id": tid, "duration": inst.durations[a]}
         headcount = sum(req.values())
-        task["assignees"] = headcount
-        if headcount:
-            mins = inst.min_levels[a] if inst.min_levels else {}
-            task["skills"] = {s: _level(mins.get(s, 0), shift) if mins else 1 for s in sorted(req)}
+        mins = inst.min_levels[a] if inst.min_levels else {}
+
+        def level(s: str, mins: dict[str, int] = mins) -> int:
+            return _level(mins.get(s, 0), shift) if mins else 1
+
+        needed = {s: k for s, k in sorted(req.items()) if k > 0}
+        if len(needed) <= 1:
+            task["assignees"] = headcount
+            if headcount:
+                task["skills"] = {s: level(s) for s in needed}
+        else:  # a mixed crew: one role per skill type, one worker per role slot
+            task["roles"] = [{"skills": {s: level(s)}, "count": k} for s, k in needed.items()]
         deps = _depends(preds[a], task_of)
         if deps:
             task["depends_on"] = deps

@@ -113,7 +113,7 @@ class CpSatSolver:
             try:
                 # a few list-scheduling passes: a strong hint and a tight horizon
                 hint = best_list_schedule(
-                    instance, min(1.0, 0.05 * params.time_limit), params.seed
+                    instance, min(0.5, 0.02 * params.time_limit), params.seed
                 )
             except RuntimeError:
                 hint = None
@@ -167,7 +167,7 @@ class CpSatSolver:
             remaining = params.time_limit - elapsed
             # polishing is worth a bounded share: up to a third of the limit, and not
             # much longer than finding the primary optimum took
-            stage2 = min(remaining, max(1.0, min(params.time_limit / 3, 2 * elapsed + 1.0)))
+            stage2 = min(remaining, params.time_limit / 3, 2 * elapsed + 0.5)
             if stage2 > 0.2:
                 a2, interrupted = self._polish(instance, built, a, round(objective), params, stage2)
                 a = a2 or a
