@@ -82,9 +82,9 @@ def register(app: typer.Typer) -> None:
         """Re-plan after slippage: fix what happened, move as little as possible, say why."""
         from planner.api import missing_schedule_ids
         from planner.diff import render, rich_view
+        from planner.fileio import write_atomic
         from planner.model.progress import load_progress
         from planner.replan import replan
-        from planner.fileio import write_atomic
         from planner.schedule import read_schedule, write_schedule
         from planner.solvers.base import SolveParams
 

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from planner.calendar import WorkCalendar
+from planner.fileio import write_atomic
 from planner.integrations.jira_client import JiraClient, config_error
 from planner.integrations.jira_remote import (
     Markers,
@@ -43,7 +44,6 @@ from planner.integrations.jira_remote import (
 )
 from planner.integrations.jira_state import PlanState, StateStore
 from planner.model.plan import Plan, Task
-from planner.fileio import write_atomic
 
 #: The least remaining work reported for a task still in progress (person-days).
 MIN_REMAINING = 0.5

@@ -112,9 +112,7 @@ class CpSatSolver:
         if hint is None:
             try:
                 # a few list-scheduling passes: a strong hint and a tight horizon
-                hint = best_list_schedule(
-                    instance, min(0.5, 0.02 * params.time_limit), params.seed
-                )
+                hint = best_list_schedule(instance, min(0.5, 0.02 * params.time_limit), params.seed)
             except RuntimeError:
                 hint = None
         if hint is not None:
