@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `benchmarks` is a top-level package of the repository
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.convert import Unsupported, to_plan  # noqa: E402
+from benchmarks.convert import to_plan  # noqa: E402
 from benchmarks.generate import GenSpec, generate_plan, lower_bounds  # noqa: E402
 from benchmarks.instances import DEFAULT_DATA, SETS, instance_paths, known_values  # noqa: E402
 
@@ -35,12 +35,13 @@ pytestmark = pytest.mark.skipif(
 
 #: Quick j30 instances with proven optima (each proved in < 0.5 s here).
 J30_QUICK = ("j301_1", "j3010_1", "j3047_1")
-#: The MSPSP set-2 instance of the subset that converts exactly (optimum 25).
+#: An MSPSP set-2 instance whose crews are plain headcounts (optimum 25).
 MSPSP_EXACT = "inst_set2c_sf0_nc2.1_n20_l3_m8_00"
+#: An MSPSP set-2 instance with mixed-skill crews (roles; optimum 34).
+MSPSP_MIXED = "inst_set2a_sf0_nc1.5_n25_l3_m10_00"
 #: Per-instance limit; each needs far less, the limit only stops a regression from hanging CI.
-#: Deterministic mode (CP-SAT work units, not wall seconds), so a loaded CI machine cannot
-#: turn a pass into a failure; it takes up to ~4x the limit in wall time.
-LIMIT = 5.0
+#: Deterministic mode (CP-SAT work units, capped by the same number of wall seconds).
+LIMIT = 10.0
 
 
 def _solve_known(set_name: str, name: str) -> tuple[int, Status, int, list[str]]:
@@ -89,16 +90,14 @@ def test_psplib_makespan_convention() -> None:
     assert all(r.id.startswith("R") for r in plan.resources)
 
 
-def test_multi_skill_crews_are_refused() -> None:
-    """An MSPSP activity needing workers of different skills is reported, not approximated."""
-    refused = 0
-    for path in instance_paths("mspsp")[:5]:
-        try:
-            to_plan(SETS["mspsp"].reader(path))
-        except Unsupported as exc:
-            assert exc.reason.startswith("unsupported (multi-skill crews)")
-            refused += 1
-    assert refused >= 1
+def test_mixed_crew_instance_reaches_known_optimum() -> None:
+    """An MSPSP activity needing several skill types becomes roles; the optimum (34) is proven."""
+    [path] = instance_paths("mspsp", names=[MSPSP_MIXED])
+    converted = to_plan(SETS["mspsp"].reader(path))
+    assert any("roles" in t for t in converted.data["tasks"])
+    makespan, status, best, violations = _solve_known("mspsp", MSPSP_MIXED)
+    assert violations == []
+    assert (makespan, status) == (best, Status.OPTIMAL)
 
 
 def test_generator_is_seeded_and_bounded() -> None:
