@@ -31,14 +31,13 @@ from __future__ import annotations
 
 import math
 import random
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from planner.calendar import WorkCalendar
-from planner.graph import cpm
 from planner.instance import Instance, compile_plan
 from planner.model.plan import Plan
+from planner.solvers.bounds import makespan_bounds
 
 SKILL_NAMES = (
     "backend",
@@ -262,59 +261,16 @@ class Bounds:
         }
 
 
-def _task_energy(inst: Instance, t: int) -> int:
-    """Capacity-days (x CAP_SCALE) task ``t`` takes from its crew at the least.
-
-    One person doing an effort task is busy for whole working days, so it takes
-    ``span x capacity`` of them (at least the effort: 2.5 person-days occupy 3
-    full-time days); with a crew, at least the effort.
-    """
-    task = inst.tasks[t]
-    if task.duration is None:
-        if task.headcount == 1 and task.candidates:
-            options = [task.pinned] if task.pinned is not None else task.candidates
-            return min(inst.span(t, (p,)) * inst.people[p].capacity for p in options)
-        return task.work
-    caps = sorted(inst.people[p].capacity for p in task.candidates)
-    return task.duration * sum(caps[: task.headcount])
-
-
 def lower_bounds(plan: Plan, inst: Instance | None = None) -> Bounds:
-    """CPM, people/skill-pool energy and resource energy lower bounds (see module doc)."""
+    """CPM, people/skill-pool energy and resource energy lower bounds.
+
+    The solver's own bounds (:mod:`planner.solvers.bounds`), with every skill's
+    holders added as a pool.
+    """
     inst = inst or compile_plan(plan)
-    c = cpm(inst)
-    n = len(inst.tasks)
-    head = list(c.es)
-    tail = [c.finish - c.lf[t] for t in range(n)]
-    staffed = [t for t in range(n) if inst.tasks[t].headcount > 0]
-    pools: dict[frozenset[int], str] = {frozenset(range(len(inst.people))): "everyone"}
-    for skill in sorted({s for p in plan.people for s in p.skills}):
-        holders = frozenset(i for i, p in enumerate(plan.people) if skill in p.skills)
-        pools.setdefault(holders, f"skill {skill}")
-    for t in staffed:
-        cands = frozenset(inst.tasks[t].candidates)
-        pools.setdefault(cands, f"candidates of {inst.tasks[t].id}")
-    energy, energy_pool = 0, "none"
-    for pool, label in pools.items():
-        cap = sum(inst.people[p].capacity for p in pool)
-        inside = [t for t in staffed if pool.issuperset(inst.tasks[t].candidates)]
-        if not inside or cap == 0:
-            continue
-        work = sum(_task_energy(inst, t) for t in inside)
-        value = min(head[t] for t in inside) + math.ceil(work / cap) + min(tail[t] for t in inside)
-        if value > energy:
-            energy, energy_pool = value, f"{label} ({len(pool)} people, {len(inside)} tasks)"
-    users: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for t, task in enumerate(inst.tasks):
-        for r, units in task.uses:
-            users[r].append((t, units))
-    resource = 0
-    for r, us in users.items():
-        load = sum(c.spans[t] * u for t, u in us)
-        value = (
-            min(head[t] for t, _ in us)
-            + math.ceil(load / inst.resource_caps[r])
-            + min(tail[t] for t, _ in us)
-        )
-        resource = max(resource, value)
-    return Bounds(c.finish, energy, energy_pool, resource, max(c.finish, energy, resource))
+    skill_pools = {
+        frozenset(i for i, p in enumerate(plan.people) if skill in p.skills): f"skill {skill}"
+        for skill in sorted({s for p in plan.people for s in p.skills})
+    }
+    b = makespan_bounds(inst, skill_pools)
+    return Bounds(b.cpm, b.energy, b.energy_pool, b.resource, b.makespan)

@@ -111,7 +111,7 @@ def main() -> None:
         or old[tid].sprint != newt[tid].sprint
     ]
     violations = check_schedule(plan, sched.model_dump(mode="json"))
-    real, as_happened = split_violations(violations, progress)
+    as_happened, real = split_violations(violations, progress)
     print(
         json.dumps(
             {

@@ -264,3 +264,40 @@ def test_cli_diff_json(small_baseline: Path, tmp_path: Path) -> None:
     direct = compare(base, Schedule.model_validate_json(new.read_text()), plan=plan)
     assert mvp["id"] == "mvp" and mvp["delta"] == direct.milestones[0].delta
     assert mvp["delta"] > 0 and data["calendar"] == "plan"
+
+
+def test_two_running_tasks_of_one_person_continue_one_after_the_other() -> None:
+    """A person with two tasks in progress: the work left is sequenced, not infeasible."""
+    plan = plan_from_data(
+        {
+            "version": 1,
+            "project": {"name": "two", "start": "2027-01-04"},
+            "people": [{"id": "ana"}, {"id": "bo"}],
+            "tasks": [
+                {"id": "a", "effort": 3, "assignee": "ana"},
+                {"id": "b", "effort": 3, "assignee": "ana"},
+                {"id": "c", "effort": 2, "depends_on": ["a", "b"]},
+            ],
+        }
+    )
+    base = solve_plan(plan, SolveParams(time_limit=5)).schedule
+    prog = PlanProgress.model_validate(
+        {
+            "version": 1,
+            "today": "2027-01-06",
+            "tasks": {
+                "a": {"status": "in_progress", "start": "2027-01-04", "remaining": 2},
+                "b": {"status": "in_progress", "start": "2027-01-05", "remaining": 2},
+            },
+        }
+    )
+    r = replan(plan, base, prog, SolveParams(time_limit=5))
+    a, b = r.schedule.task("a"), r.schedule.task("b")
+    assert (a.start, b.start) == (dt.date(2027, 1, 4), dt.date(2027, 1, 5))
+    # the two remaining parts (2 wd each) run one after the other from today (Wed 6th)
+    assert sorted([a.finish, b.finish]) == [dt.date(2027, 1, 7), dt.date(2027, 1, 11)]
+    assert r.schedule.task("c").start > max(a.finish, b.finish)
+    _history, real = split_violations(
+        check_schedule(plan, r.schedule.model_dump(mode="json")), prog
+    )
+    assert real == []

@@ -228,7 +228,7 @@ def compile_plan(plan: Plan, calendar: WorkCalendar | None = None) -> Instance:
                 capacity=round(p.capacity * CAP_SCALE),
                 cost_per_day=p.cost_per_day or 0.0,
                 team=team_ix.get(p.team) if p.team else None,
-                off=tuple(_merge(off)),
+                off=tuple(merge_ranges(off)),
             )
         )
 
@@ -334,7 +334,8 @@ def _milestones(
     return tuple(out)
 
 
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted union of [start, end) ranges, touching ones joined."""
     out: list[tuple[int, int]] = []
     for lo, hi in sorted(ranges):
         if out and lo <= out[-1][1]:

@@ -60,6 +60,9 @@ class Fixed:
     span: int
     people: tuple[int, ...]
     status: str  # "done" | "in_progress"
+    #: in progress: working days of work left, placed from today on (after the crew's
+    #: other running work if they have some)
+    rest: int = 0
 
 
 @dataclass(frozen=True)
@@ -158,16 +161,18 @@ def prepare(plan: Plan, baseline: Schedule, progress: PlanProgress) -> Prepared:
         else:
             cap_units = sum(inst.people[p].capacity for p in crew)
             rest = math.ceil(round(remaining * CAP_SCALE) / cap_units)
-        span = max(1, elapsed + rest)
-        fixed[t] = Fixed(start, span, crew, "in_progress")
+        rest = max(1, rest)
+        fixed[t] = Fixed(start, max(1, elapsed + rest), crew, "in_progress", rest)
+        # only the rest is scheduled: from today on, by the same crew; the part already
+        # worked is history (two running tasks of one person continue one after the other)
         tasks[t] = dataclasses.replace(
             task,
-            duration=span,
+            duration=rest,
             work=0,
             headcount=len(crew),
             candidates=tuple(sorted(crew)),
             pinned=None,
-            release=start,
+            release=max(today, start),
             points=0,
         )
     if diags:
@@ -212,8 +217,9 @@ def _hint(prep: Prepared) -> Assignment:
     for t, task in enumerate(inst.tasks):
         if t in prep.fixed:
             f = prep.fixed[t]
-            starts.append(f.start)
-            spans.append(f.span)
+            running = f.status == "in_progress"
+            starts.append(max(prep.today, f.start) if running else f.start)
+            spans.append(f.rest if running else f.span)
             crews.append(f.people if task.headcount else ())
             continue
         crew = tuple(p for p in prep.base_people.get(t, ()) if p in task.candidates)
@@ -271,7 +277,8 @@ def solve_replan(
     inst = prep.instance
     built = build_model(inst, inst.horizon)
     for t, f in prep.fixed.items():
-        built.model.add(built.vars.tasks[t].start == f.start)
+        if f.status == "done":
+            built.model.add(built.vars.tasks[t].start == f.start)
     if hinted:
         add_hint(built, inst, _hint(prep))
     solver = cp.CpSolver()
@@ -365,11 +372,17 @@ def replan(
     result = solve_replan(prep, params, stability)
     assert result.assignment is not None
     a = result.assignment
-    # done tasks hold nobody in the solver; give them back their actual people for output
-    people = list(a.people)
+    # done tasks hold nobody in the solver; give them back their actual people for output,
+    # and running tasks their actual start (the solver placed only the work left)
+    people, starts, spans = list(a.people), list(a.starts), list(a.spans)
     for t, f in prep.fixed.items():
         people[t] = f.people
-    result = dataclasses.replace(result, assignment=dataclasses.replace(a, people=tuple(people)))
+        if f.status == "in_progress":
+            spans[t] = a.starts[t] + a.spans[t] - f.start
+            starts[t] = f.start
+    result = dataclasses.replace(
+        result, assignment=Assignment(tuple(starts), tuple(spans), tuple(people))
+    )
     settings = {
         "solver": "cpsat-replan",
         "time_limit": params.time_limit,

@@ -55,14 +55,20 @@ def task_energy(inst: Instance, t: int) -> int:
     return task.work
 
 
-def makespan_bounds(inst: Instance) -> Bounds:
-    """CPM, people-pool energy and resource energy bounds on the finish."""
+def makespan_bounds(inst: Instance, extra_pools: dict[frozenset[int], str] | None = None) -> Bounds:
+    """CPM, people-pool energy and resource energy bounds on the finish.
+
+    Pools are everyone and each task's set of qualified people, plus
+    ``extra_pools`` (e.g. everyone holding a skill), each with a label.
+    """
     c = cpm(inst)
     n = len(inst.tasks)
     head = list(c.es)
     tail = [c.finish - c.lf[t] for t in range(n)]
     staffed = [t for t in range(n) if inst.tasks[t].headcount > 0]
     pools: dict[frozenset[int], str] = {frozenset(range(len(inst.people))): "everyone"}
+    for pool, name in (extra_pools or {}).items():
+        pools.setdefault(pool, name)
     for t in staffed:
         pools.setdefault(
             frozenset(inst.tasks[t].candidates), f"people able to do {inst.tasks[t].id}"

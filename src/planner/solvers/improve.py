@@ -21,20 +21,24 @@ from planner.solvers.heuristic import _State, hard_deadline_misses
 from planner.solvers.objective import evaluate, primary
 
 
-def _order(inst: Instance, key: Sequence[float]) -> list[int]:
-    """Tasks in increasing ``key``, but never before their predecessors."""
+def _order(inst: Instance, key: Sequence[float], *, backward: bool = False) -> list[int]:
+    """Tasks in increasing ``key``, never before their predecessors (or, with
+    ``backward``, never before their successors)."""
     n = len(inst.tasks)
-    waiting = [len(inst.predecessors[t]) for t in range(n)]
+    before = inst.successors if backward else inst.predecessors
+    after = inst.predecessors if backward else inst.successors
+    waiting = [len(before[t]) for t in range(n)]
     heap = [(key[t], t) for t in range(n) if waiting[t] == 0]
     heapq.heapify(heap)
     out = []
     while heap:
         _, t = heapq.heappop(heap)
         out.append(t)
-        for p in inst.successors[t]:
-            waiting[p.succ] -= 1
-            if waiting[p.succ] == 0:
-                heapq.heappush(heap, (key[p.succ], p.succ))
+        for dep in after[t]:
+            nxt = dep.pred if backward else dep.succ
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                heapq.heappush(heap, (key[nxt], nxt))
     return out
 
 
@@ -99,7 +103,7 @@ def backward(inst: Instance, a: Assignment) -> list[int]:
     n = len(inst.tasks)
     finish = a.makespan
     ends = a.ends
-    order = _order_rev(inst, [-e for e in ends])
+    order = _order(inst, [-e for e in ends], backward=True)
     busy = [_Busy(p.off) for p in inst.people]
     use: list[dict[int, int]] = [{} for _ in inst.resource_caps]
     for r, lo, hi, units in inst.resource_blocks:
@@ -140,23 +144,6 @@ def backward(inst: Instance, a: Assignment) -> list[int]:
             for day in range(s, s + span):
                 use[r][day] = use[r].get(day, 0) + units
     return starts
-
-
-def _order_rev(inst: Instance, key: Sequence[float]) -> list[int]:
-    """Tasks in increasing ``key``, each after all its successors (backward pass order)."""
-    n = len(inst.tasks)
-    waiting = [len(inst.successors[t]) for t in range(n)]
-    heap = [(key[t], t) for t in range(n) if waiting[t] == 0]
-    heapq.heapify(heap)
-    out = []
-    while heap:
-        _, t = heapq.heappop(heap)
-        out.append(t)
-        for p in inst.predecessors[t]:
-            waiting[p.pred] -= 1
-            if waiting[p.pred] == 0:
-                heapq.heappush(heap, (key[p.pred], p.pred))
-    return out
 
 
 def score(inst: Instance, a: Assignment) -> tuple[int, int, int]:

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model as cp
 
-from planner.instance import Instance, IPrec, ITask
+from planner.instance import Instance, IPrec, ITask, merge_ranges
 from planner.solvers.base import Assignment, Progress, Result, SolveParams, Status
 from planner.solvers.bounds import lower_bound
 from planner.solvers.cpsat.model import add_hint, build_model, read_assignment
@@ -86,7 +86,7 @@ def subinstance(inst: Instance, a: Assignment, free: set[int]) -> tuple[Instance
         for p in a.people[t]:
             busy[p].append((a.starts[t], a.ends[t]))
     people = [
-        replace(person, off=_merge([*person.off, *busy.get(i, [])]))
+        replace(person, off=tuple(merge_ranges([*person.off, *busy.get(i, [])])))
         for i, person in enumerate(inst.people)
     ]
     blocks = list(inst.resource_blocks)
@@ -113,16 +113,6 @@ def subinstance(inst: Instance, a: Assignment, free: set[int]) -> tuple[Instance
         task_index={},
     )
     return sub, order, len(free)
-
-
-def _merge(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return tuple(out)
 
 
 def _weights(inst: Instance) -> list[int]:
