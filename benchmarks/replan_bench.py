@@ -27,6 +27,11 @@ from planner.replan import replan, split_violations
 from planner.solvers import SolveParams
 
 
+def old_people(schedule: object, tid: str) -> list[str]:
+    """Assignees of a task in a schedule."""
+    return list(schedule.task(tid).assignees)  # type: ignore[attr-defined]
+
+
 def main() -> None:
     """Run the benchmark and print a JSON summary."""
     ap = argparse.ArgumentParser(description=__doc__)
@@ -97,6 +102,7 @@ def main() -> None:
     for tid in slipped:
         if tid in graph:
             downstream |= nx.descendants(graph, tid)
+    slipped_people = {p for tid in slipped for p in old_people(base, tid)}
     unaffected = [
         t.id
         for t in base.tasks
@@ -104,6 +110,13 @@ def main() -> None:
     ]
     old = {t.id: t for t in base.tasks}
     newt = {t.id: t for t in sched.tasks}
+    untouched = [tid for tid in unaffected if not set(old[tid].assignees) & slipped_people]
+    changed_untouched = [
+        tid
+        for tid in untouched
+        if sorted(old[tid].assignees) != sorted(newt[tid].assignees)
+        or old[tid].sprint != newt[tid].sprint
+    ]
     changed = [
         tid
         for tid in unaffected
@@ -123,12 +136,18 @@ def main() -> None:
                 "replan_status": sched.status,
                 "replan_seconds": round(replan_s, 2),
                 "replan_share_of_cold": round(replan_s / cold_s, 3),
+                "today": today.isoformat(),
                 "slipped": len(slipped),
                 "unaffected": len(unaffected),
                 "unaffected_changed": len(changed),
                 "unaffected_changed_pct": round(100 * len(changed) / max(1, len(unaffected)), 2),
+                "untouched": len(untouched),
+                "untouched_changed_pct": round(
+                    100 * len(changed_untouched) / max(1, len(untouched)), 2
+                ),
                 "checker_violations": len(real),
                 "as_happened_findings": len(as_happened),
+                "violations": [str(v) for v in real][:5],
             },
             indent=2,
         )

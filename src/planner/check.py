@@ -51,6 +51,8 @@ class Violation:
     rule: int
     message: str
     task: str | None = None
+    #: the last day the problem covers, where it is a span of days (overlaps, resources)
+    until: dt.date | None = None
 
     def __str__(self) -> str:
         return f"rule {self.rule}: {self.message}"
@@ -198,8 +200,10 @@ class _Checker:
         self.entries: dict[str, _Entry] = {}
         self.seen: set[str] = set()  # task ids present in the schedule, well-formed or not
 
-    def add(self, rule: int, message: str, task: str | None = None) -> None:
-        self.out.append(Violation(rule, message, task))
+    def add(
+        self, rule: int, message: str, task: str | None = None, until: dt.date | None = None
+    ) -> None:
+        self.out.append(Violation(rule, message, task, until))
 
     # -- structure (rule 0) -----------------------------------------------------------------
 
@@ -461,6 +465,7 @@ class _Checker:
                         f"{person.id} works on task '{a.id}' ({a.span}) and task '{b.id}'"
                         f" ({b.span}) at the same time",
                         b.id,
+                        min(a.finish, b.finish),
                     )
             for e in mine:
                 for off in person.time_off:
@@ -523,6 +528,7 @@ class _Checker:
                         f"resource '{res.id}' (capacity {res.capacity}) has {load} units in use"
                         f" on {self.cal.date_at(a)}..{self.cal.date_at(b - 1)}, by tasks"
                         f" {_quote(e.id for e, _ in running)}",
+                        until=self.cal.date_at(b - 1),
                     )
 
     # -- rule 7: milestones -----------------------------------------------------------------

@@ -43,7 +43,10 @@ from planner.solvers.base import Assignment, Result, SolveParams, Status
 from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
 from planner.solvers.cpsat.objective import compaction_expr
 from planner.solvers.cpsat.solver import Watch, configure, run_solver, status_of
-from planner.solvers.objective import evaluate
+from planner.solvers.heuristic import hard_deadline_misses, list_schedule
+from planner.solvers.improve import forward
+from planner.solvers.lns import AUTO_LNS_TASKS
+from planner.solvers.objective import evaluate, primary
 
 Stability = Literal["low", "normal", "high"]
 STABILITY_LEVELS: tuple[Stability, ...] = ("low", "normal", "high")
@@ -273,6 +276,8 @@ def solve_replan(
     """
     if stability not in STABILITY_LEVELS:
         raise input_error([Diagnostic(f"unknown stability '{stability}' (low, normal, high)")])
+    if len(prep.instance.tasks) > AUTO_LNS_TASKS:
+        return _solve_large(prep, params, stability)
     t0 = time.perf_counter()
     inst = prep.instance
     built = build_model(inst, inst.horizon)
@@ -319,6 +324,51 @@ def solve_replan(
         "cpsat-replan",
         evaluate(inst, a),
         interrupted,
+    )
+
+
+#: How many working days earlier another person must finish a task to replace the
+#: baseline's assignee, per stability level (large plans, list-scheduling re-plan).
+STICKINESS = {"low": 0.0, "normal": 5.0, "high": 20.0}
+
+
+def _solve_large(prep: Prepared, params: SolveParams, stability: Stability) -> Result:
+    """Re-plan a large plan with the list scheduler in baseline order.
+
+    One monolithic CP-SAT model cannot even repair the baseline hint at this
+    size, so tasks are re-placed one by one in the order of their baseline
+    starts, each keeping its baseline people unless someone else finishes it
+    ``STICKINESS`` working days earlier, then left-justified (which keeps each
+    person's order of work). Done work stays
+    where it happened (fixed release, nobody needed); running work continues
+    from today with its crew.
+    """
+    t0 = time.perf_counter()
+    inst = prep.instance
+    n = len(inst.tasks)
+    keys = [
+        (prep.base_start.get(t, inst.tasks[t].release), inst.tasks[t].priority, t) for t in range(n)
+    ]
+    prefer = [prep.base_people.get(t, ()) for t in range(n)]
+    a = forward(inst, list_schedule(inst, keys, prefer=prefer, stickiness=STICKINESS[stability]))
+    for t, f in prep.fixed.items():
+        if f.status == "done" and a.starts[t] != f.start:  # pragma: no cover - invariant
+            raise RuntimeError(f"done task {inst.tasks[t].id} moved in the re-plan")
+    if hard_deadline_misses(inst, a):
+        raise NoSolutionError(
+            "the re-planned schedule misses a hard milestone; move the deadline or add people"
+        )
+    parts = evaluate(inst, a)
+    secs = time.perf_counter() - t0
+    return Result(
+        Status.FEASIBLE,
+        a,
+        float(primary(inst, parts)),
+        None,
+        secs,
+        secs,
+        "heuristic-replan",
+        parts,
     )
 
 
@@ -384,7 +434,7 @@ def replan(
         result, assignment=Assignment(tuple(starts), tuple(spans), tuple(people))
     )
     settings = {
-        "solver": "cpsat-replan",
+        "solver": result.solver,
         "time_limit": params.time_limit,
         "workers": params.workers,
         "seed": params.seed,
@@ -402,15 +452,19 @@ def split_violations(
     """Violations about started tasks (history, judged "as happened") vs the rest.
 
     A done task that finished in fewer days than its effort, or an in-progress task
-    whose predecessor ran late, breaks rules 2/4/5/8 in the past; that is what
-    happened, not a defect of the new schedule. Every other violation is real.
+    whose predecessor ran late, breaks rules 2/4/5/8 in the past; so do overlaps of
+    people or resources that ended before today. That is what happened, not a
+    defect of the new schedule. Every other violation is real.
     """
     started = set(progress.started())
     past, future = [], []
     for v in violations:
         task = getattr(v, "task", None)
         rule = getattr(v, "rule", 0)
-        if task in started and rule in (2, 4, 5, 8):
+        until = getattr(v, "until", None)
+        if (task in started and rule in (2, 4, 5, 8)) or (
+            rule in (4, 6) and until is not None and until < progress.today
+        ):
             past.append(v)
         else:
             future.append(v)

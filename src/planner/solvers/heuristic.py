@@ -161,7 +161,9 @@ def _earliest_none(st: _State, t: int, est: int, span: int, limit: int) -> int |
     return None
 
 
-def _earliest_team(st: _State, t: int, est: int, limit: int) -> tuple[int, tuple[int, ...]] | None:
+def _earliest_team(
+    st: _State, t: int, est: int, limit: int, prefer: Sequence[int] = ()
+) -> tuple[int, tuple[int, ...]] | None:
     """Earliest start and a crew for a task needing several people."""
     inst = st.inst
     task = inst.tasks[t]
@@ -178,7 +180,7 @@ def _earliest_team(st: _State, t: int, est: int, limit: int) -> tuple[int, tuple
             ends = [st.people[p].conflict_end(s, s + short) for p in cands]
             s = min((e for e in ends if e is not None and e > s), default=s + 1)
             continue
-        picked = pick_crew(inst, t, free)
+        picked = pick_crew(inst, t, free, prefer)
         if picked is None:
             ends = [st.people[p].conflict_end(s, s + short) for p in cands]
             s = min((e for e in ends if e is not None and e > s), default=s + 1)
@@ -201,7 +203,9 @@ def _earliest_team(st: _State, t: int, est: int, limit: int) -> tuple[int, tuple
     return None
 
 
-def pick_crew(inst: Instance, t: int, free: Sequence[int]) -> tuple[int, ...] | None:
+def pick_crew(
+    inst: Instance, t: int, free: Sequence[int], prefer: Sequence[int] = ()
+) -> tuple[int, ...] | None:
     """A crew for task ``t`` among ``free`` people (pinned first, then by capacity and cost).
 
     With roles, slots are filled by a min-cost flow that prefers the same order,
@@ -210,7 +214,13 @@ def pick_crew(inst: Instance, t: int, free: Sequence[int]) -> tuple[int, ...] | 
     task = inst.tasks[t]
     order = sorted(
         free,
-        key=lambda p: (p != task.pinned, -inst.people[p].capacity, inst.people[p].cost_per_day, p),
+        key=lambda p: (
+            p != task.pinned,
+            p not in prefer,
+            -inst.people[p].capacity,
+            inst.people[p].cost_per_day,
+            p,
+        ),
     )
     if task.pinned is not None and task.pinned not in order:
         return None
@@ -247,8 +257,14 @@ def list_schedule(
     inst: Instance,
     keys: Sequence[tuple[int, int, int]] | None = None,
     waste_weight: float = 2.0,
+    prefer: Sequence[Sequence[int]] | None = None,
+    stickiness: float = 0.0,
 ) -> Assignment:
-    """Serial schedule generation; ``keys`` order eligible tasks (smaller first)."""
+    """Serial schedule generation; ``keys`` order eligible tasks (smaller first).
+
+    ``prefer`` gives per task the people to keep if reasonable (re-planning):
+    another person must finish ``stickiness`` working days earlier to be chosen.
+    """
     n = len(inst.tasks)
     keys = keys or priority_keys(inst)
     st = _State(inst)
@@ -284,9 +300,10 @@ def list_schedule(
                     continue
                 # earliest finish, with capacity wasted by rounding to whole days counted
                 # against it (part days idle a person as surely as a gap does)
-                waste = span * inst.people[p].capacity - task.work
+                waste = 0 if task.duration else span * inst.people[p].capacity - task.work
+                moved = stickiness if prefer and prefer[t] and p not in prefer[t] else 0.0
                 cand = (
-                    sp + span + waste_weight * waste / CAP_SCALE,
+                    sp + span + waste_weight * waste / CAP_SCALE + moved,
                     inst.people[p].cost_per_day * span,
                     p,
                     sp,
@@ -298,14 +315,16 @@ def list_schedule(
             s, crew = best[3], (best[2],)
             span = inst.span(t, crew)
         else:
-            found = _earliest_team(st, t, est_for(inst.min_span(t)), limit)
+            found = _earliest_team(
+                st, t, est_for(inst.min_span(t)), limit, prefer[t] if prefer else ()
+            )
             if found is None:
                 raise RuntimeError(f"list scheduler could not place task {task.id}")
             s, crew = found
             span = inst.span(t, crew)
             e = est_for(span)
             if s < e:  # FF/SF offsets depend on the span: retry from the true earliest start
-                found = _earliest_team(st, t, e, limit)
+                found = _earliest_team(st, t, e, limit, prefer[t] if prefer else ())
                 assert found is not None
                 s, crew = found
                 span = inst.span(t, crew)
