@@ -208,3 +208,10 @@ def test_roles_that_cannot_be_filled() -> None:
     assert "task 'launch': its roles compete for the same people" in msgs
     assert "task 'ui' role 1 needs 2 with frontend>=1; qualified: bo" in msgs
     assert "roles need 1 people but assignees is 3" in msgs
+
+
+def test_plan_without_people_says_so_once() -> None:
+    """Tasks needing someone in a plan without people: one clear error, not one per task."""
+    msgs = messages("no_people.yaml")
+    assert len(msgs) == 1
+    assert "the plan has no people, but 1 task(s) need someone (e.g. 'a')" in msgs[0]

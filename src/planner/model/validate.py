@@ -266,6 +266,17 @@ def _skills_text(task: Task) -> str:
 
 def _qualification(plan: Plan) -> list[Diagnostic]:
     out = []
+    staffed = [t for t in plan.tasks if t.assignees > 0]
+    if staffed and not plan.people:
+        return [
+            _err(
+                ("people",),
+                f"the plan has no people, but {len(staffed)} task(s) need someone"
+                f" (e.g. '{staffed[0].id}')",
+                "add a 'people:' section, or give tasks that need nobody 'assignees: 0'"
+                " and a 'duration'",
+            )
+        ]
     people = {p.id: p for p in plan.people}
     listed = set(plan.skills) if plan.skills is not None else None
     for i, task in enumerate(plan.tasks):
@@ -425,7 +436,12 @@ def _capacities(plan: Plan) -> list[Diagnostic]:
 
 def _unused(plan: Plan) -> list[Diagnostic]:
     used = {t.milestone for t in plan.tasks}
-    return [
+    empty = (
+        [_warn(("tasks",), "the plan has no tasks; there is nothing to schedule")]
+        if not plan.tasks
+        else []
+    )
+    return empty + [
         _warn(
             ("milestones", i),
             f"milestone '{m.id}' has no tasks; it has no date",

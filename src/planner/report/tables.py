@@ -40,7 +40,8 @@ def rich_view(plan: Plan, schedule: Schedule, width: int | None = None) -> Group
     """
     with_names = width is None or width >= 130
     names = {t.id: t.label for t in plan.tasks}
-    tasks = Table(title=f"{schedule.plan}: {schedule.start} .. {schedule.finish}")
+    span = f"{schedule.start} .. {schedule.finish}" if schedule.tasks else "no tasks"
+    tasks = Table(title=f"{schedule.plan}: {span}")
     tasks.add_column("Sprint", no_wrap=True, justify="right")
     tasks.add_column("Task", no_wrap=True)
     if with_names:
