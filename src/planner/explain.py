@@ -33,8 +33,10 @@ def explain_infeasible(
     built.model.clear_objective()
     lits = built.lits
     names = {lit.index: key for key, lit in lits.items()}
+    last_core: list[int] = []
 
     def feasible(assumed: list[cp.IntVar], limit: float) -> bool | None:
+        """Solve under ``assumed``; on infeasibility remember CP-SAT's sufficient core."""
         built.model.clear_assumptions()
         built.model.add_assumptions(assumed)
         solver = cp.CpSolver()
@@ -43,7 +45,7 @@ def explain_infeasible(
         status = solver.solve(built.model)
         if status == cp.INFEASIBLE:
             core = solver.sufficient_assumptions_for_infeasibility()
-            feasible.core = [i for i in core if i in names]  # type: ignore[attr-defined]
+            last_core[:] = [i for i in core if i in names]
             return False
         if status in (cp.OPTIMAL, cp.FEASIBLE):
             return True
@@ -57,7 +59,7 @@ def explain_infeasible(
                 hint="run again with a longer --time-limit",
             )
         ]
-    core = [names[i] for i in getattr(feasible, "core", [])]
+    core = [names[i] for i in last_core]
     if not core:
         return _structural(plan, inst, cal)
     # deletion filter: keep only members whose removal makes the rest feasible

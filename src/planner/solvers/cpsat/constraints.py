@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model as cp
 
-from planner.instance import CAP_SCALE, Instance
+from planner.instance import Instance
 from planner.solvers.cpsat.variables import Vars
 
 Lits = dict[tuple[str, int], cp.IntVar] | None
@@ -264,8 +264,3 @@ def add_redundant_pools(model: cp.CpModel, inst: Instance, v: Vars) -> None:
             [inst.tasks[t].headcount for t in inside],
             len(pool),
         )
-
-
-def unit_capacity() -> int:
-    """Capacity of one full-time person in instance units (for docs and tests)."""
-    return CAP_SCALE
