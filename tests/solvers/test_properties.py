@@ -57,6 +57,11 @@ def plans(draw: st.DrawFn, hard: bool = True) -> dict[str, Any]:
             skill = draw(st.sampled_from([None, *SKILLS]))
             if skill:
                 task["skills"] = {skill: draw(st.integers(1, 3))}
+            if headcount == 2 and draw(st.booleans()):
+                # a mixed crew: one person per skill
+                task.pop("assignees")
+                task.pop("skills", None)
+                task["roles"] = [{"skills": [s]} for s in SKILLS]
             task["points"] = draw(st.integers(0, 5))
         if draw(st.booleans()):
             task["uses"] = {"gpu": 1}
@@ -113,6 +118,12 @@ def test_every_cpsat_schedule_passes_the_checker(data: dict[str, Any]) -> None:
         assert any(m.hard for m in plan.milestones)  # only hard deadlines can make it infeasible
         return
     assert check_schedule(plan, solved.schedule.model_dump(mode="json")) == []
+    if solved.result.status.value == "optimal" and not any(m.hard for m in plan.milestones):
+        # no constraint of the model may cut a valid schedule: the proven optimum is never
+        # worse than the list scheduler's valid one
+        heuristic = solve_plan(plan, SolveParams(time_limit=3), solver="heuristic")
+        assert solved.result.objective is not None and heuristic.result.objective is not None
+        assert solved.result.objective <= heuristic.result.objective
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -239,8 +239,9 @@ def add_redundant_pools(model: cp.CpModel, inst: Instance, v: Vars) -> None:
     """Redundant: tasks needing people never use more people than exist in their pool.
 
     One cumulative over all staffed tasks (capacity = head count of the team)
-    and one per group of tasks sharing the same candidate pool. These cut the
-    search without changing the set of solutions.
+    and one per pool of people (a task's or a role's qualified people), over the
+    tasks that must draw on it. These cut the search without changing the set of
+    solutions.
     """
     staffed = [t for t, task in enumerate(inst.tasks) if task.headcount > 0]
     if len(staffed) > 1 and sum(inst.tasks[t].headcount for t in staffed) > len(inst.people):
@@ -249,18 +250,31 @@ def add_redundant_pools(model: cp.CpModel, inst: Instance, v: Vars) -> None:
             [inst.tasks[t].headcount for t in staffed],
             len(inst.people),
         )
-    pools: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    # pools: each task's qualified people, and each role's; a task's demand on a pool is
+    # its headcount if all its people come from it, or the counts of its roles that do
+    needs: list[list[tuple[frozenset[int], int]]] = []
+    pools: set[frozenset[int]] = set()
     for t in staffed:
-        pools[inst.tasks[t].candidates].append(t)
-    for pool, tasks in pools.items():
-        if len(tasks) < 2 or len(pool) == len(inst.people):
+        task = inst.tasks[t]
+        parts = [(frozenset(c), k) for c, k in task.roles] or [
+            (frozenset(task.candidates), task.headcount)
+        ]
+        needs.append(parts)
+        pools.update(pool for pool, _ in parts)
+    everyone = len(inst.people)
+    for pool in sorted(pools, key=lambda p: (len(p), sorted(p))):
+        if len(pool) == everyone:
             continue
-        # every task whose candidates lie inside this pool competes for the same people
-        inside = [t for t in staffed if set(inst.tasks[t].candidates) <= set(pool)]
-        if sum(inst.tasks[t].headcount for t in inside) <= len(pool):
+        items = []
+        for t, parts in zip(staffed, needs, strict=True):
+            if inst.tasks[t].roles:
+                demand = sum(k for cands, k in parts if cands <= pool)
+            else:
+                demand = parts[0][1] if parts[0][0] <= pool else 0
+            if demand:
+                items.append((t, demand))
+        if len(items) < 2 or sum(d for _, d in items) <= len(pool):
             continue
         model.add_cumulative(
-            [v.tasks[t].interval for t in inside],
-            [inst.tasks[t].headcount for t in inside],
-            len(pool),
+            [v.tasks[t].interval for t, _ in items], [d for _, d in items], len(pool)
         )
