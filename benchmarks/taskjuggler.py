@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import shutil
 import subprocess
 import tempfile
@@ -37,8 +38,13 @@ def _id(raw: str) -> str:
     return out if out[:1].isalpha() else f"x{out}"
 
 
-def to_tjp(plan: Plan) -> str:
-    """The plan as a TaskJuggler 3 project (features that convert; see module doc)."""
+def to_tjp(plan: Plan, whole_days: bool = False) -> str:
+    """The plan as a TaskJuggler 3 project (features that convert; see module doc).
+
+    TaskJuggler books hours, so a 2.5-day effort ends at noon and the next task starts
+    then; the plan contract books whole working days. ``whole_days`` rounds each
+    effort up to whole person-days to compare on the same footing.
+    """
     start = plan.project.start
     lines = [
         f'project plan "{plan.project.name}" {start.isoformat()} +5y {{',
@@ -69,7 +75,8 @@ def to_tjp(plan: Plan) -> str:
         elif t.duration is not None:
             body.append(f"  length {t.duration}d")
         else:
-            body.append(f"  effort {t.work}d")
+            work = math.ceil(t.work or 0) if whole_days else t.work
+            body.append(f"  effort {work}d")
         cands = [_id(p.id) for p in plan.people if qualified(p, t)] if t.assignees else []
         if t.assignee:
             cands = [_id(t.assignee)]
@@ -95,14 +102,14 @@ def to_tjp(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_tj3(plan: Plan, timeout: float) -> tuple[str | None, float, str]:
+def run_tj3(plan: Plan, timeout: float, whole_days: bool = False) -> tuple[str | None, float, str]:
     """Schedule with tj3; returns (last end date or None, seconds, error text)."""
     exe = shutil.which("tj3")
     if exe is None:
         return None, 0.0, "tj3 not installed (apt-get install tj3)"
     with tempfile.TemporaryDirectory() as tmp:
         tjp = Path(tmp) / "plan.tjp"
-        tjp.write_text(to_tjp(plan))
+        tjp.write_text(to_tjp(plan, whole_days))
         t0 = time.perf_counter()
         proc = subprocess.run(
             [exe, "--silent", "-o", tmp, str(tjp)],
@@ -127,12 +134,15 @@ def main() -> None:
     ap.add_argument("preset", choices=sorted(PRESETS))
     ap.add_argument("--time-limit", type=float, default=30.0)
     ap.add_argument("--tj-timeout", type=float, default=900.0)
+    ap.add_argument(
+        "--whole-days", action="store_true", help="round efforts up to whole person-days for tj3"
+    )
     args = ap.parse_args()
     spec = PRESETS[args.preset]
     plan = plan_from_data(generate_plan(spec), spec.name)
     cal = WorkCalendar.of(plan)
     lb = lower_bounds(plan).lb
-    tj_end, tj_secs, err = run_tj3(plan, args.tj_timeout)
+    tj_end, tj_secs, err = run_tj3(plan, args.tj_timeout, args.whole_days)
     t0 = time.perf_counter()
     ours = solve_plan(plan, SolveParams(time_limit=args.time_limit, deterministic=False))
     our_secs = time.perf_counter() - t0
