@@ -112,7 +112,9 @@ class CpSatSolver:
         if hint is None:
             try:
                 # a few list-scheduling passes: a strong hint and a tight horizon
-                hint = best_list_schedule(instance, min(0.5, 0.02 * params.time_limit), params.seed)
+                # small plans get little time: CP-SAT finds their first schedules itself
+                budget = min(0.5, 0.02 * params.time_limit, 0.002 * len(instance.tasks))
+                hint = best_list_schedule(instance, budget, params.seed)
             except RuntimeError:
                 hint = None
         if hint is not None:
