@@ -273,7 +273,7 @@ def compile_plan(plan: Plan, calendar: WorkCalendar | None = None) -> Instance:
         for d in t.depends_on
     )
 
-    milestones = _milestones(plan, cal, tasks, ms_ix)
+    milestones = _milestones(plan, cal, tasks)
     teams = tuple(
         ITeam(
             id=tm.id,
@@ -298,9 +298,7 @@ def compile_plan(plan: Plan, calendar: WorkCalendar | None = None) -> Instance:
     )
 
 
-def _milestones(
-    plan: Plan, cal: WorkCalendar, tasks: list[ITask], ms_ix: dict[str, int]
-) -> tuple[IMilestone, ...]:
+def _milestones(plan: Plan, cal: WorkCalendar, tasks: list[ITask]) -> tuple[IMilestone, ...]:
     """Milestones with lateness weights.
 
     Weight per working day late = business ``value`` (milestones without one get
@@ -330,7 +328,6 @@ def _milestones(
                 weight=max(1, round(1000 * raw[i] / top)),
             )
         )
-    del ms_ix
     return tuple(out)
 
 

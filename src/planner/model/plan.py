@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -399,7 +400,12 @@ class Plan(Frozen):
         return self._index("teams")[team_id]  # type: ignore[return-value]
 
     def _index(self, section: str) -> dict[str, BaseModel]:
-        return {item.id: item for item in getattr(self, section)}
+        # built once per section: callers look ids up inside loops over every task
+        return self._indexes.setdefault(section, {item.id: item for item in getattr(self, section)})
+
+    @cached_property
+    def _indexes(self) -> dict[str, dict[str, BaseModel]]:
+        return {}
 
     @property
     def sprint_length(self) -> int:
