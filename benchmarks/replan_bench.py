@@ -14,6 +14,7 @@ import json
 import math
 import random
 import time
+from pathlib import Path
 
 import networkx as nx
 
@@ -24,6 +25,7 @@ from planner.check import check_schedule
 from planner.model.loader import plan_from_data
 from planner.model.progress import PlanProgress, TaskProgress
 from planner.replan import replan, split_violations
+from planner.schedule import Schedule
 from planner.solvers import SolveParams
 
 
@@ -41,6 +43,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--slip-share", type=float, default=0.10)
+    ap.add_argument("--stability", choices=["low", "normal", "high"], default="normal")
+    ap.add_argument(
+        "--cold-cache",
+        type=Path,
+        default=None,
+        help="reuse the cold solve stored in this JSON file (written on the first run)",
+    )
     args = ap.parse_args()
 
     spec = GenSpec(tasks=args.tasks, people=args.people, seed=args.seed)
@@ -48,10 +57,17 @@ def main() -> None:
     params = SolveParams(
         time_limit=args.time_limit, workers=args.workers, seed=args.seed, deterministic=False
     )
-    t0 = time.perf_counter()
-    cold = solve_plan(plan, params)
-    cold_s = time.perf_counter() - t0
-    base = cold.schedule
+    if args.cold_cache is not None and args.cold_cache.exists():
+        cached = json.loads(args.cold_cache.read_text())
+        base = Schedule.model_validate(cached["schedule"])
+        cold_s = float(cached["seconds"])
+    else:
+        t0 = time.perf_counter()
+        base = solve_plan(plan, params).schedule
+        cold_s = time.perf_counter() - t0
+        if args.cold_cache is not None:
+            data = {"seconds": cold_s, "schedule": base.model_dump(mode="json")}
+            args.cold_cache.write_text(json.dumps(data))
     cal = WorkCalendar.of(plan)
     rng = random.Random(args.seed)
 
@@ -90,7 +106,7 @@ def main() -> None:
     progress = PlanProgress(version=1, today=today, tasks=entries)
 
     t0 = time.perf_counter()
-    new = replan(plan, base, progress, params)
+    new = replan(plan, base, progress, params, args.stability)
     replan_s = time.perf_counter() - t0
     sched = new.schedule
 
@@ -137,6 +153,10 @@ def main() -> None:
                 "replan_seconds": round(replan_s, 2),
                 "replan_share_of_cold": round(replan_s / cold_s, 3),
                 "today": today.isoformat(),
+                "baseline_finish": max(t.finish for t in base.tasks).isoformat(),
+                "replan_finish": max(t.finish for t in sched.tasks).isoformat(),
+                "replan_solver": new.result.solver,
+                "stability": args.stability,
                 "slipped": len(slipped),
                 "unaffected": len(unaffected),
                 "unaffected_changed": len(changed),
@@ -148,6 +168,7 @@ def main() -> None:
                 "checker_violations": len(real),
                 "as_happened_findings": len(as_happened),
                 "violations": [str(v) for v in real][:5],
+                "notes": list(new.notes),
             },
             indent=2,
         )

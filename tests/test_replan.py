@@ -173,7 +173,10 @@ def _output(result: Any) -> str:
     return text
 
 
-def test_cli_replan_writes_valid_schedule_and_report(small_baseline: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("solver", ["auto", "repair"])
+def test_cli_replan_writes_valid_schedule_and_report(
+    small_baseline: Path, tmp_path: Path, solver: str
+) -> None:
     """`planner replan` writes a valid schedule and a Markdown report with the slipped milestone."""
     out, rep = tmp_path / "new.json", tmp_path / "report.md"
     args = [
@@ -191,12 +194,16 @@ def test_cli_replan_writes_valid_schedule_and_report(small_baseline: Path, tmp_p
         "markdown",
         "--report",
         str(rep),
+        "--solver",
+        solver,
         "-q",
     ]
     result = runner.invoke(planner.cli.app, args)
     assert result.exit_code == 0, _output(result)
     plan = load_plan(DATA / "valid_small.yaml")
-    assert check_schedule(plan, json.loads(out.read_text())) == []
+    doc = json.loads(out.read_text())
+    assert check_schedule(plan, doc) == []
+    assert doc["settings"]["method"] == solver
     text = rep.read_text()
     assert "| mvp |" in text and "ingest runs" in text
     assert text in result.output
@@ -297,6 +304,49 @@ def test_two_running_tasks_of_one_person_continue_one_after_the_other() -> None:
     # the two remaining parts (2 wd each) run one after the other from today (Wed 6th)
     assert sorted([a.finish, b.finish]) == [dt.date(2027, 1, 7), dt.date(2027, 1, 11)]
     assert r.schedule.task("c").start > max(a.finish, b.finish)
+    _history, real = split_violations(
+        check_schedule(plan, r.schedule.model_dump(mode="json")), prog
+    )
+    assert real == []
+
+
+@pytest.mark.parametrize("method", ["cpsat", "repair"])
+def test_running_task_waiting_for_its_crew_holds_them(method: str) -> None:
+    """A running task whose crew is busy elsewhere keeps its other people until it resumes."""
+    plan = plan_from_data(
+        {
+            "version": 1,
+            "project": {"name": "wait", "start": "2027-01-04"},
+            "people": [{"id": "ana"}, {"id": "bo"}],
+            "tasks": [
+                {"id": "a", "effort": 5, "assignee": "ana"},
+                {"id": "b", "effort": 4, "assignees": 2},
+                {"id": "c", "effort": 2, "assignee": "bo"},
+            ],
+        }
+    )
+    base = solve_plan(plan, SolveParams(time_limit=5)).schedule
+    prog = PlanProgress.model_validate(
+        {
+            "version": 1,
+            "today": "2027-01-06",
+            "tasks": {
+                "a": {"status": "in_progress", "start": "2027-01-04", "remaining": 3},
+                "b": {
+                    "status": "in_progress",
+                    "start": "2027-01-05",
+                    "remaining": 2,
+                    "assignees": ["ana", "bo"],
+                },
+            },
+        }
+    )
+    r = replan(plan, base, prog, SolveParams(time_limit=5), method=method)  # type: ignore[arg-type]
+    b, c = r.schedule.task("b"), r.schedule.task("c")
+    # b resumes once ana is done with a (3 wd from Wed 6th), and bo stays on b meanwhile
+    assert r.schedule.task("a").finish == dt.date(2027, 1, 8)
+    assert b.finish == dt.date(2027, 1, 11)
+    assert c.start > b.finish
     _history, real = split_violations(
         check_schedule(plan, r.schedule.model_dump(mode="json")), prog
     )

@@ -24,6 +24,14 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+class ReplanMethod(StrEnum):
+    """How re-planning solves: by plan size, exact CP-SAT, or baseline repair."""
+
+    auto = "auto"
+    cpsat = "cpsat"
+    repair = "repair"
+
+
 class StabilityLevel(StrEnum):
     """How hard re-planning holds on to the baseline."""
 
@@ -71,6 +79,13 @@ def register(app: typer.Typer) -> None:
         stability: Annotated[
             StabilityLevel, typer.Option("--stability", help="How close to stay to the baseline.")
         ] = StabilityLevel.normal,
+        solver: Annotated[
+            ReplanMethod,
+            typer.Option(
+                "--solver",
+                help="auto (CP-SAT up to 400 tasks, repair above), cpsat, or repair (fast).",
+            ),
+        ] = ReplanMethod.auto,
         report_format: Annotated[
             ReportFormat, typer.Option("--report-format", help="Slippage report format.")
         ] = ReportFormat.table,
@@ -105,7 +120,7 @@ def register(app: typer.Typer) -> None:
             on_progress=cli._progress_printer(quiet),
         )
         try:
-            result = replan(plan, baseline, progress, params, stability.value)
+            result = replan(plan, baseline, progress, params, stability.value, solver.value)
         except InfeasibleError as exc:
             raise InfeasibleError(
                 cli.locate(plan_file, list(exc.diagnostics)), exc.summary

@@ -35,7 +35,7 @@ from ortools.sat.python import cp_model as cp
 from planner.calendar import WorkCalendar
 from planner.diff import Comparison, compare
 from planner.errors import Diagnostic, InfeasibleError, NoSolutionError, input_error
-from planner.instance import CAP_SCALE, Instance, compile_plan
+from planner.instance import CAP_SCALE, Instance, IPrec, ITask, compile_plan, merge_ranges
 from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
 from planner.schedule import Schedule, make_schedule
@@ -47,12 +47,22 @@ from planner.solvers.heuristic import hard_deadline_misses, list_schedule
 from planner.solvers.improve import forward
 from planner.solvers.lns import AUTO_LNS_TASKS
 from planner.solvers.objective import evaluate, primary
+from planner.solvers.repair import critical_blockers, repair
 
 Stability = Literal["low", "normal", "high"]
 STABILITY_LEVELS: tuple[Stability, ...] = ("low", "normal", "high")
+#: ``auto``: CP-SAT up to :data:`AUTO_LNS_TASKS` tasks, repair above; or force one.
+Method = Literal["auto", "cpsat", "repair"]
+METHODS: tuple[Method, ...] = ("auto", "cpsat", "repair")
 
 #: Stage-2 weights per reassigned person, per task leaving its sprint, per day moved.
 W_REASSIGN, W_SPRINT, W_MOVE = 100, 20, 1
+#: At ``normal`` stability, what a working day of the overall finish weighs against
+#: that distance: as much as one reassignment.
+W_FINISH = 100
+#: ``Result.solver`` of a small re-plan where CP-SAT found nothing and the large-plan
+#: method stood in.
+FALLBACK_SOLVER = "heuristic-replan-fallback"
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,8 @@ class Fixed:
     #: in progress: working days of work left, placed from today on (after the crew's
     #: other running work if they have some)
     rest: int = 0
+    #: in progress: the day the work left starts (today, or when the crew is free)
+    rest_start: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,54 @@ def _crew_ids(
         return tuple(baseline.task(tid).assignees)
     except KeyError:
         return ()
+
+
+def _free(busy: Sequence[tuple[int, int]], lo: int, hi: int) -> bool:
+    return all(b1 <= lo or hi <= b0 for b0, b1 in busy)
+
+
+def _sequence_running(
+    inst: Instance,
+    tasks: list[ITask],
+    fixed: dict[int, Fixed],
+    today: int,
+    offs: list[list[tuple[int, int]]],
+    blocks: list[tuple[int, int, int, int]],
+) -> None:
+    """Fix where the work left of each running task starts, and hold its crew until then.
+
+    Running work continues from ``today``, earliest started first; a task whose crew
+    is still busy with other running work (or away) waits for all of them. The
+    schedule shows a running task as one span from its actual start, so while it
+    waits its crew and resources stay with it: the waiting days are added to the
+    crew's unavailable days (``offs``) and to the resource ``blocks`` (where the
+    resource has room). Updates ``tasks`` and ``fixed`` in place.
+    """
+    running = sorted(
+        (t for t, f in fixed.items() if f.status == "in_progress"),
+        key=lambda t: (fixed[t].start, t),
+    )
+    busy = {p: list(o) for p, o in enumerate(offs)}
+    limit = today + inst.horizon * 4 + 10_000
+    for t in running:
+        f = fixed[t]
+        s = max(today, f.start)
+        while s < limit and not all(_free(busy[p], s, s + f.rest) for p in f.people):
+            s += 1
+        for p in f.people:
+            gaps = [d for d in range(max(today, f.start), s) if _free(busy[p], d, d + 1)]
+            waits = merge_ranges([(d, d + 1) for d in gaps])
+            offs[p].extend(waits)
+            busy[p].extend(waits)
+            busy[p].append((s, s + f.rest))
+        lo = max(today, f.start)
+        for r, units in inst.tasks[t].uses:
+            for d in range(lo, s):
+                used = sum(u for rr, b0, b1, u in blocks if rr == r and b0 <= d < b1)
+                if used + units <= inst.resource_caps[r]:
+                    blocks.append((r, d, d + 1, units))
+        fixed[t] = dataclasses.replace(f, span=s + f.rest - f.start, rest_start=s)
+        tasks[t] = dataclasses.replace(tasks[t], release=s)
 
 
 def prepare(plan: Plan, baseline: Schedule, progress: PlanProgress) -> Prepared:
@@ -182,11 +242,26 @@ def prepare(plan: Plan, baseline: Schedule, progress: PlanProgress) -> Prepared:
         raise input_error(diags, "cannot re-plan: progress and plan disagree")
     # history before today is as it happened: time off before today no longer binds, and
     # dependencies into already-started tasks are not re-imposed
+    offs = [[(max(lo, today), hi) for lo, hi in p.off if hi > today] for p in inst.people]
+    blocks = list(inst.resource_blocks)
+    _sequence_running(inst, tasks, fixed, today, offs, blocks)
     people = tuple(
-        dataclasses.replace(p, off=tuple((max(lo, today), hi) for lo, hi in p.off if hi > today))
-        for p in inst.people
+        dataclasses.replace(p, off=tuple(merge_ranges(offs[i]))) for i, p in enumerate(inst.people)
     )
-    precs = tuple(p for p in inst.precs if p.succ not in fixed)
+    precs: list[IPrec] = []
+    for p in inst.precs:
+        if p.succ in fixed:
+            continue
+        f = fixed.get(p.pred)
+        if f is not None and f.status == "in_progress" and p.type in ("SS", "SF"):
+            # bound to the running task's actual start, which is history now (the
+            # instance only holds the work left, from today): a release date instead
+            bound = f.start + p.offset(0, inst.min_span(p.succ))
+            tasks[p.succ] = dataclasses.replace(
+                tasks[p.succ], release=max(tasks[p.succ].release, bound)
+            )
+            continue
+        precs.append(p)
     milestones = list(inst.milestones)
     for i, m in enumerate(milestones):
         if m.hard and m.deadline is not None:
@@ -200,7 +275,12 @@ def prepare(plan: Plan, baseline: Schedule, progress: PlanProgress) -> Prepared:
                     f" ({', '.join(inst.tasks[t].id for t in over)}); treated as soft"
                 )
     new_inst = dataclasses.replace(
-        inst, tasks=tuple(tasks), people=people, precs=precs, milestones=tuple(milestones)
+        inst,
+        tasks=tuple(tasks),
+        people=people,
+        precs=tuple(precs),
+        milestones=tuple(milestones),
+        resource_blocks=tuple(blocks),
     )
     base_start: dict[int, int] = {}
     base_people: dict[int, tuple[int, ...]] = {}
@@ -221,7 +301,7 @@ def _hint(prep: Prepared) -> Assignment:
         if t in prep.fixed:
             f = prep.fixed[t]
             running = f.status == "in_progress"
-            starts.append(max(prep.today, f.start) if running else f.start)
+            starts.append(f.rest_start if running else f.start)
             spans.append(f.rest if running else f.span)
             crews.append(f.people if task.headcount else ())
             continue
@@ -266,24 +346,50 @@ def _stability_bound(prep: Prepared, horizon: int) -> int:
 
 
 def solve_replan(
-    prep: Prepared, params: SolveParams, stability: Stability = "normal", *, hinted: bool = True
+    prep: Prepared,
+    params: SolveParams,
+    stability: Stability = "normal",
+    *,
+    hinted: bool = True,
+    method: Method = "auto",
 ) -> Result:
-    """Two-stage CP-SAT solve of a prepared re-planning instance.
+    """Solve a prepared re-planning instance (see :func:`solve_with_alternative`)."""
+    return solve_with_alternative(prep, params, stability, hinted=hinted, method=method)[0]
 
-    Stage 1 gets two thirds of the time limit, stage 2 the rest (CP-SAT's
-    deterministic time in deterministic mode, as for ``planner schedule``).
-    ``hinted=False`` drops the baseline hint (for measuring what the hint buys).
+
+def solve_with_alternative(
+    prep: Prepared,
+    params: SolveParams,
+    stability: Stability = "normal",
+    *,
+    hinted: bool = True,
+    method: Method = "auto",
+) -> tuple[Result, Assignment | None]:
+    """Solve a prepared re-planning instance; also return the earliest-finishing schedule seen.
+
+    Up to :data:`AUTO_LNS_TASKS` tasks: two-stage CP-SAT. Stage 1 gets two thirds of
+    the time limit, stage 2 the rest (CP-SAT's deterministic time in deterministic
+    mode, as for ``planner schedule``); if CP-SAT finds no schedule in stage 1 the
+    large-plan method (:func:`_solve_large`) is the fallback. Above that size the
+    large-plan method alone (``method`` forces either). ``hinted=False`` drops the
+    baseline hint (for measuring what the hint buys). The second value is the
+    schedule with the earliest finish among those the method produced with the same
+    milestone lateness (stage 1's for CP-SAT), to tell the user what stability
+    costs; None if there is none.
     """
     if stability not in STABILITY_LEVELS:
         raise input_error([Diagnostic(f"unknown stability '{stability}' (low, normal, high)")])
-    if len(prep.instance.tasks) > AUTO_LNS_TASKS:
+    if method not in METHODS:
+        raise input_error([Diagnostic(f"unknown re-plan method '{method}' (auto, cpsat, repair)")])
+    if method == "repair" or (method == "auto" and len(prep.instance.tasks) > AUTO_LNS_TASKS):
         return _solve_large(prep, params, stability)
     t0 = time.perf_counter()
     inst = prep.instance
     built = build_model(inst, inst.horizon)
     for t, f in prep.fixed.items():
-        if f.status == "done":
-            built.model.add(built.vars.tasks[t].start == f.start)
+        built.model.add(
+            built.vars.tasks[t].start == (f.start if f.status == "done" else f.rest_start)
+        )
     if hinted:
         add_hint(built, inst, _hint(prep))
     solver = cp.CpSolver()
@@ -304,17 +410,19 @@ def solve_replan(
             "re-planning is infeasible",
         )
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
-        raise NoSolutionError(
-            "no re-planned schedule found within the time limit; raise --time-limit"
-        )
+        if interrupted:
+            raise NoSolutionError("interrupted before a re-planned schedule was found")
+        result, alt = _solve_large(prep, params, stability)
+        return dataclasses.replace(result, solver=FALLBACK_SOLVER), alt
     a = read_assignment(solver, built, inst)
+    fastest = a
     objective = float(solver.objective_value)
     bound = float(solver.best_objective_bound)
     first = watch.first
     remaining = params.time_limit - (time.perf_counter() - t0)
     if not interrupted and not params.first_solution_only and remaining > 0.2:
         a = _stage2(prep, built, a, round(objective), params, max(0.5, remaining), stability) or a
-    return Result(
+    result = Result(
         status,
         a,
         objective,
@@ -325,32 +433,115 @@ def solve_replan(
         evaluate(inst, a),
         interrupted,
     )
+    return result, fastest
 
 
 #: How many working days earlier another person must finish a task to replace the
 #: baseline's assignee, per stability level (large plans, list-scheduling re-plan).
 STICKINESS = {"low": 0.0, "normal": 5.0, "high": 20.0}
 
+#: Rounds of releasing kept tasks that block the critical chain of a repaired schedule
+#: (large plans); each round is one repair, tens of milliseconds at 1,000 tasks.
+REPAIR_ROUNDS = 24
+#: A task that lost its baseline slot takes the next free day of a person's queue,
+#: pushing the reserved task there out, when that is this many working days sooner
+#: than the first day around every reservation (see :func:`planner.solvers.repair.repair`).
+REPAIR_BUMP = 5
 
-def _solve_large(prep: Prepared, params: SolveParams, stability: Stability) -> Result:
-    """Re-plan a large plan with the list scheduler in baseline order.
+
+def _distance(prep: Prepared, a: Assignment) -> int:
+    """The stage-2 baseline distance of an assignment (as :func:`_stability_expr`)."""
+    inst = prep.instance
+    total = 0
+    for t, b in prep.base_start.items():
+        if t in prep.fixed:
+            continue
+        total += W_REASSIGN * sum(1 for p in prep.base_people.get(t, ()) if p not in a.people[t])
+        total += W_MOVE * abs(a.starts[t] - b)
+        if inst.sprint_of(a.starts[t]) != inst.sprint_of(b):
+            total += W_SPRINT
+    return total
+
+
+def _large_score(prep: Prepared, a: Assignment, stability: Stability) -> tuple[int, ...]:
+    """What each stability level minimises once milestone lateness is held."""
+    finish, dist = a.makespan, _distance(prep, a)
+    if stability == "low":
+        return (finish, sum(a.ends), dist)
+    if stability == "normal":
+        return (dist + W_FINISH * finish, sum(a.ends))
+    return (dist, finish, sum(a.ends))
+
+
+def _solve_large(
+    prep: Prepared, params: SolveParams, stability: Stability
+) -> tuple[Result, Assignment]:
+    """Re-plan a large plan with list scheduling and baseline repair.
 
     One monolithic CP-SAT model cannot even repair the baseline hint at this
-    size, so tasks are re-placed one by one in the order of their baseline
-    starts, each keeping its baseline people unless someone else finishes it
-    ``STICKINESS`` working days earlier, then left-justified (which keeps each
-    person's order of work). Done work stays
-    where it happened (fixed release, nobody needed); running work continues
-    from today with its crew.
+    size. Two kinds of schedule are built instead:
+
+    * *re-shuffles*: every task re-placed by the list scheduler in the order of
+      its baseline start, keeping its baseline people unless someone else
+      finishes it ``STICKINESS`` working days earlier (and with no stickiness),
+      then left-justified;
+    * *repairs* (:func:`planner.solvers.repair.repair`): every task that can stay
+      at its baseline start with its baseline people stays, the rest is fitted
+      around it; then, round by round, kept tasks that hold up displaced work on
+      the critical chain (or on a late milestone's chain) are released, which
+      trades stability for an earlier finish, until the re-shuffle's finish and
+      lateness are matched.
+
+    Milestone lateness is held at the best any of them reaches; among those the
+    level's score (:func:`_large_score`) picks one. Done work stays where it
+    happened; running work continues from today with its crew.
     """
     t0 = time.perf_counter()
     inst = prep.instance
     n = len(inst.tasks)
+    # done and running work first (it is where it is), then the baseline's order
     keys = [
-        (prep.base_start.get(t, inst.tasks[t].release), inst.tasks[t].priority, t) for t in range(n)
+        (-1, 0, t)
+        if t in prep.fixed
+        else (prep.base_start.get(t, inst.tasks[t].release), inst.tasks[t].priority, t)
+        for t in range(n)
     ]
     prefer = [prep.base_people.get(t, ()) for t in range(n)]
-    a = forward(inst, list_schedule(inst, keys, prefer=prefer, stickiness=STICKINESS[stability]))
+    sticky = STICKINESS[stability]
+    shuffles = [
+        forward(inst, list_schedule(inst, keys, prefer=prefer, stickiness=level))
+        for level in sorted({0.0, *STICKINESS.values()})
+    ]
+    candidates = list(shuffles)
+    shuffle = min(shuffles, key=lambda c: (evaluate(inst, c).lateness, c.makespan))
+    ref = evaluate(inst, shuffle)
+    released: frozenset[int] = frozenset()
+    budget = max(0.5, params.time_limit / 2)
+    for _ in range(REPAIR_ROUNDS):
+        a, kept = repair(
+            inst,
+            prep.base_start,
+            prep.base_people,
+            list(prep.fixed),
+            sticky,
+            released,
+            bump_after=REPAIR_BUMP,
+        )
+        if hard_deadline_misses(inst, a):
+            break
+        candidates.append(a)
+        parts = evaluate(inst, a)
+        if (parts.lateness, parts.makespan) <= (ref.lateness, ref.makespan):
+            break
+        roots = _late_roots(inst, a) if parts.lateness > ref.lateness else None
+        more = critical_blockers(inst, a, kept, roots) - released
+        if not more or time.perf_counter() - t0 > budget:
+            break
+        released = released | more
+    least = min(evaluate(inst, c).lateness for c in candidates)
+    held = [c for c in candidates if evaluate(inst, c).lateness == least]
+    a = min(held, key=lambda c: _large_score(prep, c, stability))
+    fastest = min(held, key=lambda c: (c.makespan, _distance(prep, c)))
     for t, f in prep.fixed.items():
         if f.status == "done" and a.starts[t] != f.start:  # pragma: no cover - invariant
             raise RuntimeError(f"done task {inst.tasks[t].id} moved in the re-plan")
@@ -360,7 +551,7 @@ def _solve_large(prep: Prepared, params: SolveParams, stability: Stability) -> R
         )
     parts = evaluate(inst, a)
     secs = time.perf_counter() - t0
-    return Result(
+    result = Result(
         Status.FEASIBLE,
         a,
         float(primary(inst, parts)),
@@ -370,6 +561,20 @@ def _solve_large(prep: Prepared, params: SolveParams, stability: Stability) -> R
         "heuristic-replan",
         parts,
     )
+    return result, fastest
+
+
+def _late_roots(inst: Instance, a: Assignment) -> list[int]:
+    """The last task of every milestone that is late in ``a``."""
+    ends = a.ends
+    roots = []
+    for m in inst.milestones:
+        if m.deadline is None or not m.tasks:
+            continue
+        last = max(m.tasks, key=lambda t: ends[t])
+        if ends[last] - 1 > m.deadline:
+            roots.append(last)
+    return roots
 
 
 def _stage2(
@@ -383,20 +588,21 @@ def _stage2(
 ) -> Assignment | None:
     """Hold the primary goals, then get as close to the baseline as the level asks."""
     inst, model, v = prep.instance, built.model, built.vars
-    if stability == "high":
+    if stability == "low":
+        model.add(built.objective <= objective)
+    else:
         lateness = cp.LinearExpr.sum(
             [inst.milestones[i].weight * late for i, late in v.late.items()]
         )
-        held = evaluate(inst, a).lateness
-        model.add(lateness <= held)
-    else:
-        model.add(built.objective <= objective)
+        model.add(lateness <= evaluate(inst, a).lateness)
     stab = _stability_expr(prep, built)
     compact = compaction_expr(v)
+    weight = len(inst.tasks) * v.horizon + 1
     if stability == "low":
         model.minimize(cp.LinearExpr.sum([_stability_bound(prep, v.horizon) * compact, stab]))
+    elif stability == "normal" and v.makespan is not None:
+        model.minimize(cp.LinearExpr.sum([weight * stab, weight * W_FINISH * v.makespan, compact]))
     else:
-        weight = len(inst.tasks) * v.horizon + 1
         model.minimize(cp.LinearExpr.sum([weight * stab, compact]))
     model.clear_hints()  # type: ignore[no-untyped-call]
     add_hint(built, inst, a)
@@ -409,19 +615,48 @@ def _stage2(
     return None
 
 
+def _finish_note(prep: Prepared, a: Assignment, fastest: Assignment) -> str:
+    """Tell what stability costs: the earlier finish and how many kept tasks it would move."""
+
+    def at_base(x: Assignment, t: int) -> bool:
+        crew = set(prep.base_people.get(t, ()))
+        return x.starts[t] == prep.base_start[t] and set(x.people[t]) == crew
+
+    moved = sum(
+        1
+        for t in prep.base_start
+        if t not in prep.fixed and at_base(a, t) and not at_base(fastest, t)
+    )
+    return (
+        f"stability keeps the finish {a.makespan - fastest.makespan} working day(s) later than"
+        f" the earliest found ({prep.calendar.day(fastest.makespan - 1).isoformat()}), which"
+        f" would move {moved} more task(s) off their baseline day and people;"
+        " --stability low favours the finish date"
+    )
+
+
 def replan(
     plan: Plan,
     baseline: Schedule,
     progress: PlanProgress,
     params: SolveParams | None = None,
     stability: Stability = "normal",
+    method: Method = "auto",
 ) -> Replanned:
     """Re-plan ``plan`` from ``progress`` (as of ``progress.today``), staying near ``baseline``."""
     params = params or SolveParams()
     prep = prepare(plan, baseline, progress)
-    result = solve_replan(prep, params, stability)
+    result, fastest = solve_with_alternative(prep, params, stability, method=method)
     assert result.assignment is not None
     a = result.assignment
+    notes = list(prep.notes)
+    if result.solver == FALLBACK_SOLVER:
+        notes.append(
+            "CP-SAT found no re-planned schedule within the time limit; this one is from"
+            " baseline repair and list scheduling (raise --time-limit for an optimised one)"
+        )
+    if fastest is not None and fastest.makespan < a.makespan:
+        notes.append(_finish_note(prep, a, fastest))
     # done tasks hold nobody in the solver; give them back their actual people for output,
     # and running tasks their actual start (the solver placed only the work left)
     people, starts, spans = list(a.people), list(a.starts), list(a.spans)
@@ -439,11 +674,12 @@ def replan(
         "workers": params.workers,
         "seed": params.seed,
         "stability": stability,
+        "method": method,
         "today": progress.today.isoformat(),
     }
     sched = make_schedule(plan, prep.instance, result, prep.calendar, settings)
     report = compare(baseline, sched, plan=plan, instance=prep.instance, progress=progress)
-    return Replanned(sched, report, result, prep, prep.notes)
+    return Replanned(sched, report, result, prep, tuple(notes))
 
 
 def split_violations(

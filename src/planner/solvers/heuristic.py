@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import networkx as nx
 
@@ -42,6 +42,14 @@ class _Timeline:
         i = bisect.bisect_left(self.starts, lo)
         self.starts.insert(i, lo)
         self.ends.insert(i, hi)
+
+    def remove(self, lo: int, hi: int) -> None:
+        """Free a busy interval added before with the same bounds."""
+        i = bisect.bisect_left(self.starts, lo)
+        while self.ends[i] != hi or self.starts[i] != lo:
+            i += 1
+        del self.starts[i]
+        del self.ends[i]
 
     def conflict_end(self, lo: int, hi: int) -> int | None:
         """End of a busy interval overlapping [lo, hi), or None if free."""
@@ -115,19 +123,23 @@ class _State:
         k = self.inst.sprint_of(start)
         return self.vel_use.get((team, k), 0) + task.points <= vel
 
-    def place(self, t: int, start: int, span: int, people: Sequence[int]) -> None:
+    def place(self, t: int, start: int, span: int, people: Sequence[int], sign: int = 1) -> None:
+        """Book task ``t`` (``sign=-1``: free a booking made with the same arguments)."""
         for p in people:
-            self.people[p].add(start, start + span)
+            if sign > 0:
+                self.people[p].add(start, start + span)
+            else:
+                self.people[p].remove(start, start + span)
         for r, units in self.inst.tasks[t].uses:
             use = self.res_use[r]
             for day in range(start, start + span):
-                use[day] = use.get(day, 0) + units
+                use[day] = use.get(day, 0) + sign * units
         task = self.inst.tasks[t]
         if task.points and people:
             team = self.inst.people[people[0]].team
             if team is not None and self.inst.teams[team].velocity is not None:
                 k = self.inst.sprint_of(start)
-                self.vel_use[(team, k)] = self.vel_use.get((team, k), 0) + task.points
+                self.vel_use[(team, k)] = self.vel_use.get((team, k), 0) + sign * task.points
 
 
 def _earliest_single(
@@ -146,6 +158,32 @@ def _earliest_single(
             continue
         if not st.velocity_ok(t, person, s):
             s = st.inst.sprint_start(st.inst.sprint_of(s) + 1)
+            continue
+        return s
+    return None
+
+
+def earliest_with_crew(
+    st: _State, t: int, crew: Sequence[int], est: int, span: int, limit: int
+) -> int | None:
+    """Earliest start in [est, limit] for task t done by exactly ``crew`` (lead first)."""
+    inst = st.inst
+    s = est
+    while s <= limit:
+        moved = False
+        for person in crew:
+            end = st.people[person].conflict_end(s, s + span)
+            if end is not None:
+                s, moved = end, True
+                break
+        if moved:
+            continue
+        block = st.resource_block(t, s, s + span)
+        if block is not None:
+            s = block + 1
+            continue
+        if crew and not st.velocity_ok(t, crew[0], s):
+            s = inst.sprint_start(inst.sprint_of(s) + 1)
             continue
         return s
     return None
@@ -253,32 +291,101 @@ def _lead(inst: Instance, t: int, crew: Sequence[int], s: int, st: _State) -> in
     return None
 
 
+def place_task(
+    st: _State,
+    t: int,
+    est_for: Callable[[int], int],
+    prefer: Sequence[int] = (),
+    stickiness: float = 0.0,
+    waste_weight: float = 2.0,
+    limit: int | None = None,
+) -> tuple[int, int, tuple[int, ...]]:
+    """Where and by whom task ``t`` goes in the partial schedule ``st`` (not booked yet).
+
+    ``est_for(span)`` is the earliest start its predecessors and release allow for a
+    given span. Returns (start, span, crew with the lead first).
+    """
+    inst = st.inst
+    task = inst.tasks[t]
+    limit = inst.horizon * 4 + 10_000 if limit is None else limit
+    if task.headcount == 0:
+        span = inst.span(t, ())
+        s = _earliest_none(st, t, est_for(span), span, limit)
+        crew: tuple[int, ...] = ()
+    elif task.headcount == 1:
+        best: tuple[float, float, int, int] | None = None
+        options = [task.pinned] if task.pinned is not None else list(task.candidates)
+        for p in options:
+            span = inst.span(t, (p,))
+            sp = _earliest_single(st, t, p, est_for(span), span, limit)
+            if sp is None:
+                continue
+            # earliest finish, with capacity wasted by rounding to whole days counted
+            # against it (part days idle a person as surely as a gap does)
+            waste = 0 if task.duration else span * inst.people[p].capacity - task.work
+            moved = stickiness if prefer and p not in prefer else 0.0
+            cand = (
+                sp + span + waste_weight * waste / CAP_SCALE + moved,
+                inst.people[p].cost_per_day * span,
+                p,
+                sp,
+            )
+            if best is None or cand < best:
+                best = cand
+        if best is None:
+            raise RuntimeError(f"list scheduler could not place task {task.id}")
+        s, crew = best[3], (best[2],)
+        span = inst.span(t, crew)
+    else:
+        found = _earliest_team(st, t, est_for(inst.min_span(t)), limit, prefer)
+        if found is None:
+            raise RuntimeError(f"list scheduler could not place task {task.id}")
+        s, crew = found
+        span = inst.span(t, crew)
+        e = est_for(span)
+        if s < e:  # FF/SF offsets depend on the span: retry from the true earliest start
+            found = _earliest_team(st, t, e, limit, prefer)
+            assert found is not None
+            s, crew = found
+            span = inst.span(t, crew)
+    if s is None:
+        raise RuntimeError(f"list scheduler could not place task {task.id}")
+    return s, span, crew
+
+
 def list_schedule(
     inst: Instance,
     keys: Sequence[tuple[int, int, int]] | None = None,
     waste_weight: float = 2.0,
     prefer: Sequence[Sequence[int]] | None = None,
     stickiness: float = 0.0,
+    fixed: Mapping[int, tuple[int, int, tuple[int, ...]]] | None = None,
 ) -> Assignment:
     """Serial schedule generation; ``keys`` order eligible tasks (smaller first).
 
     ``prefer`` gives per task the people to keep if reasonable (re-planning):
     another person must finish ``stickiness`` working days earlier to be chosen.
+    ``fixed`` maps tasks already placed to (start, span, crew): they are booked
+    first and the rest is scheduled around them. Every predecessor of a fixed
+    task must be fixed too.
     """
     n = len(inst.tasks)
     keys = keys or priority_keys(inst)
+    fixed = fixed or {}
     st = _State(inst)
     starts = [0] * n
     spans = [0] * n
     crews: list[tuple[int, ...]] = [()] * n
-    waiting = [len(inst.predecessors[t]) for t in range(n)]
-    heap = [keys[t] for t in range(n) if waiting[t] == 0]
+    for t, (s0, span0, crew0) in fixed.items():
+        starts[t], spans[t], crews[t] = s0, span0, crew0
+        st.place(t, s0, span0, crew0)
+    waiting = [sum(1 for p in inst.predecessors[t] if p.pred not in fixed) for t in range(n)]
+    heap = [keys[t] for t in range(n) if waiting[t] == 0 and t not in fixed]
     heapq.heapify(heap)
     limit = inst.horizon * 4 + 10_000
-    placed = 0
+    placed = len(fixed)
     while heap:
         _, _, t = heapq.heappop(heap)
-        task = inst.tasks[t]
 
         def est_for(span: int, t: int = t) -> int:
             e = max(inst.tasks[t].release, 0)
@@ -286,56 +393,15 @@ def list_schedule(
                 e = max(e, starts[p.pred] + p.offset(spans[p.pred], span))
             return e
 
-        if task.headcount == 0:
-            span = inst.span(t, ())
-            s = _earliest_none(st, t, est_for(span), span, limit)
-            crew: tuple[int, ...] = ()
-        elif task.headcount == 1:
-            best: tuple[float, float, int, int] | None = None
-            options = [task.pinned] if task.pinned is not None else list(task.candidates)
-            for p in options:
-                span = inst.span(t, (p,))
-                sp = _earliest_single(st, t, p, est_for(span), span, limit)
-                if sp is None:
-                    continue
-                # earliest finish, with capacity wasted by rounding to whole days counted
-                # against it (part days idle a person as surely as a gap does)
-                waste = 0 if task.duration else span * inst.people[p].capacity - task.work
-                moved = stickiness if prefer and prefer[t] and p not in prefer[t] else 0.0
-                cand = (
-                    sp + span + waste_weight * waste / CAP_SCALE + moved,
-                    inst.people[p].cost_per_day * span,
-                    p,
-                    sp,
-                )
-                if best is None or cand < best:
-                    best = cand
-            if best is None:
-                raise RuntimeError(f"list scheduler could not place task {task.id}")
-            s, crew = best[3], (best[2],)
-            span = inst.span(t, crew)
-        else:
-            found = _earliest_team(
-                st, t, est_for(inst.min_span(t)), limit, prefer[t] if prefer else ()
-            )
-            if found is None:
-                raise RuntimeError(f"list scheduler could not place task {task.id}")
-            s, crew = found
-            span = inst.span(t, crew)
-            e = est_for(span)
-            if s < e:  # FF/SF offsets depend on the span: retry from the true earliest start
-                found = _earliest_team(st, t, e, limit, prefer[t] if prefer else ())
-                assert found is not None
-                s, crew = found
-                span = inst.span(t, crew)
-        if s is None:
-            raise RuntimeError(f"list scheduler could not place task {task.id}")
+        s, span, crew = place_task(
+            st, t, est_for, prefer[t] if prefer else (), stickiness, waste_weight, limit
+        )
         starts[t], spans[t], crews[t] = s, span, crew
         st.place(t, s, span, crew)
         placed += 1
         for dep in inst.successors[t]:
             waiting[dep.succ] -= 1
-            if waiting[dep.succ] == 0:
+            if waiting[dep.succ] == 0 and dep.succ not in fixed:
                 heapq.heappush(heap, keys[dep.succ])
     if placed != n:
         raise RuntimeError("dependency cycle: list scheduler could not order the tasks")

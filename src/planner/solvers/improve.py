@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from planner.instance import Instance
 from planner.solvers.base import Assignment
-from planner.solvers.heuristic import _State, hard_deadline_misses
+from planner.solvers.heuristic import _State, earliest_with_crew, hard_deadline_misses
 from planner.solvers.objective import evaluate, primary
 
 
@@ -55,23 +55,10 @@ def forward(inst: Instance, a: Assignment, key: Sequence[float] | None = None) -
         s = max(0, inst.tasks[t].release)
         for p in inst.predecessors[t]:
             s = max(s, starts[p.pred] + p.offset(a.spans[p.pred], span))
-        while s <= limit:
-            moved = False
-            for person in crew:
-                end = st.people[person].conflict_end(s, s + span)
-                if end is not None:
-                    s, moved = end, True
-                    break
-            if moved:
-                continue
-            block = st.resource_block(t, s, s + span)
-            if block is not None:
-                s = block + 1
-                continue
-            if crew and not st.velocity_ok(t, crew[0], s):
-                s = inst.sprint_start(inst.sprint_of(s) + 1)
-                continue
-            break
+        found = earliest_with_crew(st, t, crew, s, span, limit)
+        if found is None:  # pragma: no cover - the limit is far beyond any horizon
+            raise RuntimeError(f"forward justification could not place {inst.tasks[t].id}")
+        s = found
         starts[t] = s
         st.place(t, s, span, crew)
     return Assignment(tuple(starts), a.spans, a.people)
