@@ -249,6 +249,7 @@ class Bounds:
     energy_pool: str  # which pool gives ``energy``
     resource: int
     lb: int
+    assignment: int = 0  # the LP bound on who does what (whole-day rounding per person)
 
     def as_dict(self) -> dict[str, int | str]:
         """The bounds as a flat dict (for CSV and reports)."""
@@ -258,11 +259,12 @@ class Bounds:
             "lb_energy": self.energy,
             "lb_energy_pool": self.energy_pool,
             "lb_resource": self.resource,
+            "lb_assignment": self.assignment,
         }
 
 
 def lower_bounds(plan: Plan, inst: Instance | None = None) -> Bounds:
-    """CPM, people/skill-pool energy and resource energy lower bounds.
+    """CPM, people/skill-pool energy, resource energy and assignment (LP) lower bounds.
 
     The solver's own bounds (:mod:`planner.solvers.bounds`), with every skill's
     holders added as a pool.
@@ -273,4 +275,4 @@ def lower_bounds(plan: Plan, inst: Instance | None = None) -> Bounds:
         for skill in sorted({s for p in plan.people for s in p.skills})
     }
     b = makespan_bounds(inst, skill_pools)
-    return Bounds(b.cpm, b.energy, b.energy_pool, b.resource, b.makespan)
+    return Bounds(b.cpm, b.energy, b.energy_pool, b.resource, b.makespan, b.assignment)

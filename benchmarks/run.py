@@ -383,8 +383,9 @@ def summarize(set_name: str, rows: Sequence[Row], settings: Settings) -> str:
         r = solved[0]
         lines += [
             f"| makespan (working days) | {r.makespan} |",
-            f"| lower bound (cpm / energy / resource) | {r.lower_bound} ({r.extra.get('lb_cpm')}"
-            f" / {r.extra.get('lb_energy')} / {r.extra.get('lb_resource')}) |",
+            f"| lower bound (cpm / energy / resource / assignment) | {r.lower_bound}"
+            f" ({r.extra.get('lb_cpm')} / {r.extra.get('lb_energy')}"
+            f" / {r.extra.get('lb_resource')} / {r.extra.get('lb_assignment')}) |",
             f"| objective / solver bound | {_fmt(r.objective, 0)} / {_fmt(r.bound, 0)} |",
             f"| peak RSS MB (process) | {r.peak_rss_mb} |",
         ]

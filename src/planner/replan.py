@@ -242,6 +242,13 @@ def prepare(plan: Plan, baseline: Schedule, progress: PlanProgress) -> Prepared:
         raise input_error(diags, "cannot re-plan: progress and plan disagree")
     # history before today is as it happened: time off before today no longer binds, and
     # dependencies into already-started tasks are not re-imposed
+    # story points of started work count in the sprint they started in (its lead's team)
+    used = list(inst.velocity_used)
+    for t, started in fixed.items():
+        lead = started.people[0] if started.people else None
+        team = inst.people[lead].team if lead is not None else None
+        if inst.tasks[t].points and team is not None and inst.teams[team].velocity is not None:
+            used.append((team, inst.sprint_of(started.start), inst.tasks[t].points))
     offs = [[(max(lo, today), hi) for lo, hi in p.off if hi > today] for p in inst.people]
     blocks = list(inst.resource_blocks)
     _sequence_running(inst, tasks, fixed, today, offs, blocks)
@@ -252,11 +259,11 @@ def prepare(plan: Plan, baseline: Schedule, progress: PlanProgress) -> Prepared:
     for p in inst.precs:
         if p.succ in fixed:
             continue
-        f = fixed.get(p.pred)
-        if f is not None and f.status == "in_progress" and p.type in ("SS", "SF"):
+        before = fixed.get(p.pred)
+        if before is not None and before.status == "in_progress" and p.type in ("SS", "SF"):
             # bound to the running task's actual start, which is history now (the
             # instance only holds the work left, from today): a release date instead
-            bound = f.start + p.offset(0, inst.min_span(p.succ))
+            bound = before.start + p.offset(0, inst.min_span(p.succ))
             tasks[p.succ] = dataclasses.replace(
                 tasks[p.succ], release=max(tasks[p.succ].release, bound)
             )
@@ -281,6 +288,7 @@ def prepare(plan: Plan, baseline: Schedule, progress: PlanProgress) -> Prepared:
         precs=tuple(precs),
         milestones=tuple(milestones),
         resource_blocks=tuple(blocks),
+        velocity_used=tuple(used),
     )
     base_start: dict[int, int] = {}
     base_people: dict[int, tuple[int, ...]] = {}

@@ -7,6 +7,10 @@
   least its effort, and for one person exactly ``span x capacity`` — so the
   rounding of part days into whole working days is counted.
 * Resources: the same energy argument per shared resource.
+* Assignment: the linear relaxation of giving every task to qualified people so
+  that nobody works more days than the finish allows. Unlike the energy bound it
+  counts each person's own days (a 2.5-day effort takes a full-timer 3 days and a
+  half-timer 5), so whole-day rounding that cannot be avoided raises it.
 
 All in working days; the objective bound adds unavoidable milestone lateness.
 """
@@ -29,11 +33,12 @@ class Bounds:
     energy: int
     energy_pool: str
     resource: int
+    assignment: int = 0
 
     @property
     def makespan(self) -> int:
         """The best (largest) makespan lower bound."""
-        return max(self.cpm, self.energy, self.resource)
+        return max(self.cpm, self.energy, self.resource, self.assignment)
 
 
 def task_energy(inst: Instance, t: int) -> int:
@@ -94,7 +99,59 @@ def makespan_bounds(inst: Instance, extra_pools: dict[frozenset[int], str] | Non
             min(head[t] for t, _ in users) + math.ceil(load / cap) + min(tail[t] for t, _ in users)
         )
         resource = max(resource, value)
-    return Bounds(c.finish, energy, label, resource)
+    known = max(c.finish, energy, resource)
+    assignment = assignment_bound(inst, min(head) if n else 0, min(tail) if n else 0, known)
+    return Bounds(c.finish, energy, label, resource, assignment)
+
+
+def _member_days(inst: Instance, t: int, p: int) -> int:
+    """The fewest working days person ``p`` can spend on task ``t``."""
+    task = inst.tasks[t]
+    if task.duration is not None:
+        return task.duration
+    if task.headcount == 1:
+        return inst.span(t, (p,))
+    others = sorted((inst.people[q].capacity for q in task.candidates if q != p), reverse=True)
+    cap = inst.people[p].capacity + sum(others[: task.headcount - 1])
+    return max(1, math.ceil(task.work / cap))
+
+
+def assignment_bound(inst: Instance, head: int, tail: int, known: int) -> int:
+    """LP bound: the least finish T with a fractional assignment fitting everyone's days.
+
+    Every staffed task is spread over its qualified people (pinned people take it
+    whole), ``headcount`` of them in total; each person's days on their share must
+    fit in T minus the earliest any task can start (``head``), the least any must
+    leave after (``tail``) and their time off in [head, known - tail), where
+    ``known`` is a finish already proven (so those days lie inside every
+    schedule's working window). 0 if the LP solver fails.
+    """
+    from ortools.linear_solver import pywraplp
+
+    staffed = [t for t, task in enumerate(inst.tasks) if task.headcount > 0]
+    if not staffed:
+        return 0
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    if lp is None:  # pragma: no cover - GLOP ships with OR-Tools
+        return 0
+    finish = lp.NumVar(0, lp.infinity(), "T")
+    load: dict[int, list[tuple[pywraplp.Variable, int]]] = {}
+    for t in staffed:
+        task = inst.tasks[t]
+        shares = []
+        for p in task.candidates:
+            low = 1 if p == task.pinned else 0
+            x = lp.NumVar(low, 1, f"x[{t},{p}]")
+            shares.append(x)
+            load.setdefault(p, []).append((x, _member_days(inst, t, p)))
+        lp.Add(lp.Sum(shares) == task.headcount)
+    for p, items in load.items():
+        off = sum(max(0, min(hi, known - tail) - max(lo, head)) for lo, hi in inst.people[p].off)
+        lp.Add(lp.Sum([days * x for x, days in items]) <= finish - (head + tail + off))
+    lp.Minimize(finish)
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return 0
+    return math.ceil(float(finish.solution_value()) - 1e-6)
 
 
 def lower_bound(inst: Instance) -> int:

@@ -176,10 +176,10 @@ class LnsSolver:
         """Best schedule found within the time limit (status feasible: no optimality proof)."""
         t0 = time.perf_counter()
         inst = instance
-        bound = float(lower_bound(inst))
         a = params.hint or list_schedule(inst)
         a = justify(inst, a)
         first = time.perf_counter() - t0
+        bound = float(lower_bound(inst))  # after the first schedule: the LP bound takes ~1 s
         best_score = score(inst, a)
 
         def report(msg: str) -> None:

@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model as cp
 
 from planner.instance import Instance
 from planner.solvers.base import Assignment, Progress, Result, SolveParams, Status
+from planner.solvers.bounds import makespan_bounds
 from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
 from planner.solvers.cpsat.objective import compaction_expr, cost_expr
 from planner.solvers.heuristic import hard_deadline_misses
@@ -125,6 +126,11 @@ class CpSatSolver:
             # nothing is late in the hint, so an optimum finishes no later than it
             horizon = min(horizon, hint_parts.makespan)
         built = build_model(instance, horizon)
+        # a redundant bound CP-SAT does not derive itself: the people-pool energy and the
+        # assignment LP (whole-day rounding per person) often beat its own bound by far
+        lb = makespan_bounds(instance).makespan
+        if built.vars.makespan is not None and lb <= horizon:
+            built.model.add(built.vars.makespan >= lb)
         if hint is not None:
             add_hint(built, instance, hint)
             if heuristic_ok and hint_parts is not None:
