@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.calendar import WorkCalendar
-from planner.graph import why_start
+from planner.graph import EndIndex, why_start
 from planner.instance import Instance, compile_plan
 from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
@@ -249,9 +249,10 @@ def _slip_chain(
     current: int | None = index.get(last.id)
     seq: list[tuple[int, str, str | None]] = []
     seen: set[int] = set()
+    handovers = EndIndex.of(inst, people, ends)
     while current is not None and current not in seen:
         seen.add(current)
-        b = why_start(inst, current, starts, spans, people, ends)
+        b = why_start(inst, current, starts, spans, people, ends, handovers)
         extra = None
         if b.person is not None:
             extra = inst.people[b.person].id

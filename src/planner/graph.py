@@ -160,9 +160,12 @@ def analyse_schedule(
         for r, _ in inst.tasks[t].uses:
             users.setdefault(r, []).append(t)
     for tasks in users.values():
-        for a in tasks:
-            for b in tasks:
-                if a != b and ends[a] == starts[b]:
+        starting: dict[int, list[int]] = {}
+        for b in tasks:
+            starting.setdefault(starts[b], []).append(b)
+        for a in tasks:  # resource hand-overs: a ends the day b starts
+            for b in starting.get(ends[a], ()):
+                if a != b:
                     succ[a].append((b, spans[a]))
     # latest starts, in reverse start order (all edges go forward in time)
     order = sorted(range(n), key=lambda t: (starts[t], t), reverse=True)
@@ -195,14 +198,38 @@ def _binding_chain(
     current = min(last, key=lambda t: (starts[t], t))
     chain: list[Binding] = []
     seen: set[int] = set()
+    index = EndIndex.of(inst, people, ends)
     while current not in seen:
         seen.add(current)
-        binding = why_start(inst, current, starts, spans, people, ends)
+        binding = why_start(inst, current, starts, spans, people, ends, index)
         chain.append(binding)
         if binding.by_task is None:
             break
         current = binding.by_task
     return chain[::-1]
+
+
+@dataclass(frozen=True)
+class EndIndex:
+    """Tasks by (person, end day) and (resource, end day), for finding who hands over."""
+
+    by_person: dict[tuple[int, int], tuple[int, ...]]
+    by_resource: dict[tuple[int, int], tuple[int, ...]]
+
+    @classmethod
+    def of(cls, inst: Instance, people: Sequence[Sequence[int]], ends: Sequence[int]) -> EndIndex:
+        """Index a schedule's tasks by what they free on which day (one pass)."""
+        by_person: dict[tuple[int, int], list[int]] = {}
+        by_resource: dict[tuple[int, int], list[int]] = {}
+        for u, end in enumerate(ends):
+            for person in people[u]:
+                by_person.setdefault((person, end), []).append(u)
+            for r, _units in inst.tasks[u].uses:
+                by_resource.setdefault((r, end), []).append(u)
+        return cls(
+            {k: tuple(v) for k, v in by_person.items()},
+            {k: tuple(v) for k, v in by_resource.items()},
+        )
 
 
 def why_start(
@@ -212,22 +239,27 @@ def why_start(
     spans: Sequence[int],
     people: Sequence[Sequence[int]],
     ends: Sequence[int],
+    index: EndIndex | None = None,
 ) -> Binding:
-    """What holds task ``t`` at its start: the first binding reason found."""
+    """What holds task ``t`` at its start: the first binding reason found.
+
+    Pass an :class:`EndIndex` of the schedule when asking for many tasks.
+    """
+    index = index or EndIndex.of(inst, people, ends)
     s = starts[t]
     for p in inst.predecessors[t]:
         if s == starts[p.pred] + p.offset(spans[p.pred], spans[t]):
             return Binding(t, "dependency", by_task=p.pred)
     for person in people[t]:
-        for u in range(len(starts)):
-            if u != t and ends[u] == s and person in people[u]:
+        for u in index.by_person.get((person, s), ()):
+            if u != t:
                 return Binding(t, "person", by_task=u, person=person)
         for _lo, hi in inst.people[person].off:
             if hi == s:
                 return Binding(t, "time-off", person=person)
     for r, _units in inst.tasks[t].uses:
-        for u in range(len(starts)):
-            if u != t and ends[u] == s and any(rr == r for rr, _ in inst.tasks[u].uses):
+        for u in index.by_resource.get((r, s), ()):
+            if u != t:
                 return Binding(t, "resource", by_task=u, resource=r)
     if s == inst.tasks[t].release and s > 0:
         return Binding(t, "release")

@@ -11,6 +11,7 @@ from planner.instance import compile_plan
 from planner.model.loader import plan_from_data
 from planner.solvers import SolveParams
 from planner.solvers.bounds import makespan_bounds
+from planner.solvers.objective import has_soft_deadlines
 from tests.solvers.test_properties import load_valid, plans
 
 
@@ -26,6 +27,13 @@ def test_bounds_never_exceed_a_valid_finish(data: dict[str, Any]) -> None:
     assert solved.result.assignment is not None
     finish = solved.result.assignment.makespan
     assert bounds.makespan <= finish, bounds
+    if (
+        solved.result.solver == "cpsat"
+        and not has_soft_deadlines(inst)
+        and solved.result.bound is not None
+    ):
+        # CP-SAT gets the bound as a constraint, so its own bound is never weaker
+        assert solved.result.bound >= bounds.makespan
 
 
 def test_assignment_bound_counts_whole_day_rounding() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -21,19 +20,7 @@ from planner.solvers import SolveParams
 from planner.solvers.repair import critical_blockers, repair
 from tests.conftest import EXAMPLES
 from tests.solvers.test_properties import load_valid, plans
-
-
-def progress_at(plan: Plan, base: Schedule, today: dt.date, slip: dict[str, float]) -> PlanProgress:
-    """Progress as planned up to ``today``; tasks in ``slip`` get that much work remaining."""
-    tasks: dict[str, Any] = {}
-    for t in base.tasks:
-        if t.finish < today:
-            tasks[t.id] = {"status": "done", "start": t.start, "finish": t.finish}
-        elif t.start < today:
-            tasks[t.id] = {"status": "in_progress", "start": t.start}
-            if t.id in slip:
-                tasks[t.id]["remaining"] = slip[t.id]
-    return PlanProgress.model_validate({"version": 1, "today": today, "tasks": tasks})
+from tests.test_replan import progress_from
 
 
 def assert_honours_past(base: Schedule, prog: PlanProgress, new: Schedule) -> None:
@@ -59,7 +46,7 @@ def ml_case(slip_factor: float) -> tuple[Plan, Schedule, PlanProgress, str]:
     effort = plan.task(slipped).work
     assert effort is not None
     slip = {slipped: slip_factor * effort} if slip_factor else {}
-    return plan, base, progress_at(plan, base, today, slip), slipped
+    return plan, base, progress_from(plan, base, today, slip), slipped
 
 
 def test_repair_without_slip_reproduces_the_baseline() -> None:
@@ -138,7 +125,7 @@ def test_every_replan_passes_the_checker(
     today = cal.day(min(offset, cal.index(max(t.finish for t in base.tasks))))
     running = [t.id for t in base.tasks if t.start < today <= t.finish]
     slip = dict(zip(running, slips, strict=False))
-    prog = progress_at(plan, base, today, slip)
+    prog = progress_from(plan, base, today, slip)
     params = SolveParams(time_limit=1.5)
     r = replan(plan, base, prog, params, stability, method)  # type: ignore[arg-type]
     _past, future = split_violations(check_schedule(plan, json.loads(r.schedule.to_json())), prog)

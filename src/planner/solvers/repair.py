@@ -26,6 +26,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, Sequence
 
+from planner.graph import EndIndex
 from planner.instance import Instance
 from planner.solvers.base import Assignment
 from planner.solvers.heuristic import _State, earliest_with_crew, pick_crew, place_task
@@ -182,13 +183,7 @@ def critical_blockers(
     re-placed work go earlier: that is what can bring a repaired finish forward.
     """
     ends = a.ends
-    by_person: dict[tuple[int, int], list[int]] = {}
-    by_resource: dict[tuple[int, int], list[int]] = {}
-    for u in range(len(inst.tasks)):
-        for p in a.people[u]:
-            by_person.setdefault((p, ends[u]), []).append(u)
-        for r, _ in inst.tasks[u].uses:
-            by_resource.setdefault((r, ends[u]), []).append(u)
+    index = EndIndex.of(inst, a.people, ends)
     last = a.makespan
     todo = (
         list(roots) if roots is not None else [t for t in range(len(inst.tasks)) if ends[t] == last]
@@ -205,9 +200,9 @@ def critical_blockers(
         ]
         blocking: list[int] = []
         for p in a.people[t]:
-            blocking.extend(by_person.get((p, s), ()))
+            blocking.extend(index.by_person.get((p, s), ()))
         for r, _ in inst.tasks[t].uses:
-            blocking.extend(by_resource.get((r, s), ()))
+            blocking.extend(index.by_resource.get((r, s), ()))
         if t not in kept:
             out.update(u for u in blocking if u in kept)
         for u in nxt + blocking:
