@@ -452,9 +452,10 @@ STICKINESS = {"low": 0.0, "normal": 5.0, "high": 20.0}
 #: (large plans); each round is one repair, tens of milliseconds at 1,000 tasks.
 REPAIR_ROUNDS = 24
 #: A task that lost its baseline slot takes the next free day of a person's queue,
-#: pushing the reserved task there out, when that is this many working days sooner
-#: than the first day around every reservation (see :func:`planner.solvers.repair.repair`).
-REPAIR_BUMP = 5
+#: pushing the reserved tasks there out, when that is more than this many working days
+#: sooner than the first day around every reservation and fewer tasks depend on what
+#: it pushes out than on it (see :func:`planner.solvers.repair.repair`).
+REPAIR_BUMP = 2
 
 
 def _distance(prep: Prepared, a: Assignment) -> int:

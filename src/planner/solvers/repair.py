@@ -15,8 +15,10 @@ The repair works in two passes:
    whose reservation its predecessors' new ends still allow is kept; any other
    task (reservation lost, lost its slot, or new in the plan) gives up its
    reservation and is placed at its earliest feasible day around everything
-   booked or reserved, preferring its baseline people (``stickiness``). So
-   re-placed work never takes a slot a later kept task holds.
+   booked or reserved, preferring its baseline people (``stickiness``) — or, if
+   that is much later, it pushes out the reservations in its way when less work
+   hangs on them than on it (a person's queue shifts instead of a whole chain
+   moving to the end of the plan).
 
 Every time is in working days (indices of the plan's calendar).
 """
@@ -25,6 +27,8 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
+
+import networkx as nx
 
 from planner.graph import EndIndex
 from planner.instance import Instance
@@ -63,8 +67,10 @@ def repair(
     done work of a re-plan. They must have no predecessors. Tasks in ``release``
     are not kept even where they could be. A task that lost its slot goes to the
     earliest day around all reservations unless the booked work alone has room more
-    than ``bump_after`` working days sooner: then it takes that and the reservations
-    in its way are given up (they are re-placed in their turn).
+    than ``bump_after`` working days sooner and the reservations in the way carry
+    no more work with them (themselves and everything depending on them) than the
+    task does: then it takes that room, and those reservations are given up and
+    re-placed in their turn, around the reservations (they push nothing further).
     """
     n = len(inst.tasks)
     st = _State(inst)
@@ -107,6 +113,14 @@ def repair(
             continue
         reserved[t] = (b, span, crew)
         st.place(t, b, span, crew)
+
+    weights: dict[int, int] = {}
+
+    def _weight(u: int) -> int:
+        """What moving ``u`` far away costs: itself and all work depending on it."""
+        if u not in weights:
+            weights[u] = 1 + len(nx.descendants(inst.graph, u))
+        return weights[u]
 
     def clashes(t: int, s: int, span: int, crew: Sequence[int]) -> list[int]:
         """Reserved tasks sharing a person or resource with ``t`` placed at [s, s+span)."""
@@ -154,8 +168,9 @@ def repair(
         # queue shifts a little rather than one task jumping to the far end
         s, span, crew = place_task(st, t, est_for, prefer[t], stickiness, limit=limit)
         s2, span2, crew2 = place_task(done, t, est_for, prefer[t], stickiness, limit=limit)
-        if t not in victims and s2 + span2 + bump_after < s + span:
-            evicted = {u: reserved.pop(u) for u in clashes(t, s2, span2, crew2)}
+        in_way = clashes(t, s2, span2, crew2) if s2 + span2 + bump_after < s + span else []
+        if in_way and t not in victims and sum(_weight(u) for u in in_way) < _weight(t):
+            evicted = {u: reserved.pop(u) for u in in_way}
             for u, slot_u in evicted.items():
                 st.place(u, *slot_u, sign=-1)
             if earliest_with_crew(st, t, crew2, s2, span2, s2) is not None:
