@@ -351,3 +351,20 @@ def test_running_task_waiting_for_its_crew_holds_them(method: str) -> None:
         check_schedule(plan, r.schedule.model_dump(mode="json")), prog
     )
     assert real == []
+
+
+def test_bundled_example_progress_replans_validly(ml_solved: Any) -> None:
+    """examples/ml-platform-progress.yaml loads, and its slip pushes growth but not mvp."""
+    from planner.model.progress import load_progress
+
+    plan = load_plan(EXAMPLES / "ml-platform.yaml")
+    prog = load_progress(EXAMPLES / "ml-platform-progress.yaml", plan)
+    r = replan(plan, ml_solved.schedule, prog, SolveParams(time_limit=10))
+    _history, real = split_violations(check_schedule(plan, json.loads(r.schedule.to_json())), prog)
+    assert real == []
+    delta = {m.id: m.delta for m in r.report.milestones}
+    assert delta["growth"] is not None and delta["growth"] > 0
+    growth = next(m for m in r.report.milestones if m.id == "growth")
+    assert growth.why is not None and growth.why.startswith(
+        f"growth +{delta['growth']} wd: ingest-events"
+    )
