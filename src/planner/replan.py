@@ -536,19 +536,22 @@ def _solve_large(
             released,
             bump_after=REPAIR_BUMP,
         )
-        if hard_deadline_misses(inst, a):
-            break
-        candidates.append(a)
         parts = evaluate(inst, a)
-        if (parts.lateness, parts.makespan) <= (ref.lateness, ref.makespan):
-            break
-        roots = _late_roots(inst, a) if parts.lateness > ref.lateness else None
+        missed = bool(hard_deadline_misses(inst, a))
+        if not missed:
+            candidates.append(a)
+            if (parts.lateness, parts.makespan) <= (ref.lateness, ref.makespan):
+                break
+        # a hard or soft milestone later than the re-shuffle's: free its chain first
+        late = missed or parts.lateness > ref.lateness
+        roots = _late_roots(inst, a) if late else None
         more = critical_blockers(inst, a, kept, roots) - released
         if not more or time.perf_counter() - t0 > budget:
             break
         released = released | more
-    least = min(evaluate(inst, c).lateness for c in candidates)
-    held = [c for c in candidates if evaluate(inst, c).lateness == least]
+    feasible = [c for c in candidates if not hard_deadline_misses(inst, c)] or candidates
+    least = min(evaluate(inst, c).lateness for c in feasible)
+    held = [c for c in feasible if evaluate(inst, c).lateness == least]
     a = min(held, key=lambda c: _large_score(prep, c, stability))
     fastest = min(held, key=lambda c: (c.makespan, _distance(prep, c)))
     for t, f in prep.fixed.items():

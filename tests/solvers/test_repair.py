@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from planner.api import solve_plan
@@ -131,3 +131,34 @@ def test_every_replan_passes_the_checker(
     _past, future = split_violations(check_schedule(plan, json.loads(r.schedule.to_json())), prog)
     assert future == []
     assert_honours_past(base, prog, r.schedule)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(hard=True), st.integers(1, 20), st.lists(st.floats(0.5, 8.0), min_size=1, max_size=3))
+def test_repair_with_hard_deadlines_is_valid_or_says_no(
+    data: dict[str, Any], offset: int, slips: list[float]
+) -> None:
+    """With hard milestones the repair returns a valid schedule or a clear no-schedule error."""
+    from planner.errors import PlannerError
+
+    plan = load_valid(data)
+    assume(plan is not None)
+    try:
+        base = solve_plan(plan, SolveParams(time_limit=2)).schedule
+    except PlannerError:
+        event("baseline infeasible")
+        return  # the plan itself cannot meet its hard deadlines
+    cal = WorkCalendar.of(plan)
+    today = cal.day(min(offset, cal.index(max(t.finish for t in base.tasks))))
+    running = [t.id for t in base.tasks if t.start < today <= t.finish]
+    prog = progress_from(plan, base, today, dict(zip(running, slips, strict=False)))
+    try:
+        r = replan(plan, base, prog, SolveParams(time_limit=1.5), method="repair")
+    except PlannerError as exc:
+        event("re-plan: no schedule")
+        assert exc.exit_code in (3, 4)
+        return
+    event("re-plan: a schedule")
+    _past, future = split_violations(check_schedule(plan, json.loads(r.schedule.to_json())), prog)
+    softened = [n for n in r.notes if "treated as soft" in n]
+    assert future == [] or (softened and all(v.rule == 7 for v in future))
