@@ -23,6 +23,10 @@ from planner.solvers.heuristic import hard_deadline_misses
 from planner.solvers.improve import best_list_schedule
 from planner.solvers.objective import evaluate, primary
 
+#: Above this many tasks, two-worker solves trade CP-SAT's LP-based full search for
+#: quick restarts (better schedules, weaker proofs).
+PRIMAL_FOCUS_TASKS = 60
+
 
 class Watch(cp.CpSolverSolutionCallback):
     """Reports each improving schedule and bound to the progress function."""
@@ -138,6 +142,11 @@ class CpSatSolver:
         limit1 = max(0.1, params.time_limit - (time.perf_counter() - t0))
         solver = cp.CpSolver()
         configure(solver, params, limit1)
+        if len(instance.tasks) > PRIMAL_FOCUS_TASKS and params.workers == 2:
+            # with two workers CP-SAT runs one full search (LP-based) next to its LNS
+            # worker; past a few dozen tasks proofs are out of reach in seconds anyway,
+            # and quick restarts find better schedules (PSPLIB j120 sample: BENCHMARKS.md)
+            solver.parameters.subsolvers.append("quick_restart")
         watch = Watch(params, t0, "schedule")
         solver.best_bound_callback = watch.on_bound
         code, interrupted = run_solver(solver, built.model, watch)
