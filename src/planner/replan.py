@@ -353,18 +353,6 @@ def _stability_bound(prep: Prepared, horizon: int) -> int:
     return W_REASSIGN * heads + n * (W_SPRINT + W_MOVE * horizon) + 1
 
 
-def solve_replan(
-    prep: Prepared,
-    params: SolveParams,
-    stability: Stability = "normal",
-    *,
-    hinted: bool = True,
-    method: Method = "auto",
-) -> Result:
-    """Solve a prepared re-planning instance (see :func:`solve_with_alternative`)."""
-    return solve_with_alternative(prep, params, stability, hinted=hinted, method=method)[0]
-
-
 def solve_with_alternative(
     prep: Prepared,
     params: SolveParams,
