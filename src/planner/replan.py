@@ -538,8 +538,8 @@ def _solve_large(
             break
         released = released | more
     feasible = [c for c in candidates if not hard_deadline_misses(inst, c)] or candidates
-    least = min(evaluate(inst, c).lateness for c in feasible)
-    held = [c for c in feasible if evaluate(inst, c).lateness == least]
+    lateness = [evaluate(inst, c).lateness for c in feasible]
+    held = [c for c, late in zip(feasible, lateness, strict=True) if late == min(lateness)]
     a = min(held, key=lambda c: _large_score(prep, c, stability))
     fastest = min(held, key=lambda c: (c.makespan, _distance(prep, c)))
     for t, f in prep.fixed.items():
