@@ -156,11 +156,15 @@ def add_resources(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None)
             model.new_fixed_size_interval_var(lo, hi - lo, f"taken[{inst.resource_ids[r]},{k}]")
             for k, (lo, hi, _) in enumerate(blocks)
         ]
-        model.add_cumulative(
-            [v.tasks[t].interval for t, _ in users] + fixed,
-            [u for _, u in users] + [u for *_, u in blocks],
-            capacity,
-        )
+        intervals = [v.tasks[t].interval for t, _ in users] + fixed
+        demands: list[cp.LinearExprT] = [u for _, u in users]
+        demands += [u for *_, u in blocks]
+        if v.after_finish is not None and not blocks:
+            # no task holds the resource after the finish, so the span after it may hold all
+            # of it: the cumulative's energy reasoning then pushes the finish up directly
+            intervals.append(v.after_finish)
+            demands.append(capacity)
+        model.add_cumulative(intervals, demands, capacity)
 
 
 def add_hard_deadlines(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None) -> None:

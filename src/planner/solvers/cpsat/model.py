@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model as cp
 from planner.instance import Instance
 from planner.solvers.base import Assignment
 from planner.solvers.cpsat import constraints as c
-from planner.solvers.cpsat.objective import primary_objective
+from planner.solvers.cpsat.objective import add_makespan, primary_objective
 from planner.solvers.cpsat.variables import Vars, add_task_vars
 
 #: Kinds of hard constraints the explainer can switch off one group at a time.
@@ -34,6 +34,8 @@ def build_model(
     model.name = inst.name
     v = add_task_vars(model, inst, horizon or inst.horizon, relax_release=relaxable)
     lits = _relax_literals(model, inst) if relaxable else None
+    if not relaxable:
+        add_makespan(model, inst, v)  # first: capacity constraints count the time after it
     c.add_precedences(model, inst, v)
     c.add_releases(model, inst, v, lits)
     c.add_crews(model, inst, v, lits)

@@ -14,12 +14,21 @@ from planner.solvers.objective import has_soft_deadlines, lateness_multiplier
 
 
 def add_makespan(model: cp.CpModel, inst: Instance, v: Vars) -> cp.IntVar:
-    """The plan's finish (exclusive end of the last task)."""
+    """The plan's finish (exclusive end of the last task), and the span after it.
+
+    ``v.after_finish`` covers [finish, horizon): shared-resource cumulatives count
+    it as holding the whole capacity, so their energy reasoning raises the finish
+    itself (the makespan interval of OR-Tools' RCPSP sample).
+    """
+    if v.makespan is not None:
+        return v.makespan
     lo = max((t.release + inst.min_span(i) for i, t in enumerate(inst.tasks)), default=0)
     ms = model.new_int_var(lo, v.horizon, "makespan")
     if v.tasks:
         model.add_max_equality(ms, [tv.end for tv in v.tasks])
     v.makespan = ms
+    size = model.new_int_var(0, max(0, v.horizon - lo), "after_finish_days")
+    v.after_finish = model.new_interval_var(ms, size, v.horizon, "after_finish")
     return ms
 
 

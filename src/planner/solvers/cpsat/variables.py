@@ -43,6 +43,8 @@ class Vars:
     horizon: int
     makespan: cp.IntVar | None = None
     late: dict[int, cp.IntVar] = field(default_factory=dict)
+    #: [makespan, horizon): the time after the finish, when no task runs
+    after_finish: cp.IntervalVar | None = None
 
 
 def candidates_for(inst: Instance, t: int) -> tuple[int, ...]:
