@@ -539,7 +539,8 @@ def _solve_large(
         released = released | more
     feasible = [c for c in candidates if not hard_deadline_misses(inst, c)] or candidates
     lateness = [evaluate(inst, c).lateness for c in feasible]
-    held = [c for c, late in zip(feasible, lateness, strict=True) if late == min(lateness)]
+    least = min(lateness)
+    held = [c for c, late in zip(feasible, lateness, strict=True) if late == least]
     a = min(held, key=lambda c: _large_score(prep, c, stability))
     fastest = min(held, key=lambda c: (c.makespan, _distance(prep, c)))
     for t, f in prep.fixed.items():
