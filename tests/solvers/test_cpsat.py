@@ -188,3 +188,22 @@ def test_lns_on_ml_example_is_valid() -> None:
     assert lns.result.objective is not None and heuristic.result.objective is not None
     assert lns.result.objective <= heuristic.result.objective
     assert lns.result.bound is not None and lns.result.bound <= lns.result.objective
+
+
+def test_clash_triangle_over_three_resources_is_one_disjunction() -> None:
+    """Pairwise clashes on three different resources become one no-overlap over all three."""
+    from planner.instance import compile_plan
+    from planner.solvers.cpsat.model import build_model
+
+    uses = [{"x": 2, "y": 2}, {"y": 2, "z": 2}, {"z": 2, "x": 2}, {"x": 1}]
+    plan = small(
+        [{"id": f"t{k}", "duration": 3, "assignees": 0, "uses": u} for k, u in enumerate(uses)],
+        resources=[{"id": r, "capacity": 3} for r in "xyz"],
+    )
+    built = build_model(compile_plan(plan))
+    triangle = sorted(tv.interval.index for tv in built.vars.tasks[:3])
+    groups = [sorted(c.no_overlap.intervals) for c in built.model.proto.constraints]
+    assert triangle in groups
+    solved = solve_plan(plan, SolveParams(time_limit=5))
+    assert solved.result.assignment is not None and solved.result.assignment.makespan == 9
+    valid(plan, solved)

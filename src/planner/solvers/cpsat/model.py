@@ -46,6 +46,8 @@ def build_model(
     c.add_due_dates(model, inst, v)
     c.add_velocity(model, inst, v)
     c.add_redundant_pools(model, inst, v)
+    if not relaxable:  # resource clashes do not hold when capacities may be relaxed
+        c.add_disjunctive_cliques(model, inst, v)
     objective = primary_objective(model, inst, v)
     model.minimize(objective)
     return BuiltModel(model, v, objective, lits or {})
