@@ -287,11 +287,11 @@ def add_redundant_pools(model: cp.CpModel, inst: Instance, v: Vars) -> None:
 
 
 #: Plans with more tasks get no clique constraints. The cliques speed up proofs (PSPLIB
-#: j30: mean wall 0.34 s vs 0.41 s, same proofs) but slow the search for schedules on
-#: bigger plans, where proofs are out of reach in seconds anyway (j120 sample: worse on
-#: 13-15 of 60 instances, better on 4-7, mean gap 3.66% vs 3.32-3.43%); this matches the
-#: solver's switch to quick restarts above 60 tasks (``PRIMAL_FOCUS_TASKS``).
-CLIQUE_MAX_TASKS = 60
+#: j30: 471 proven vs 470, mean wall 0.33 s vs 0.41 s) but slow the search for schedules
+#: on bigger plans, where the time goes to unproven instances (j60 sample: 1-2 worse on 4
+#: of the 7 unproven, one proof lost; j120 sample: mean gap 3.66% vs 3.32-3.43%). 30 is
+#: the largest size measured to gain; sizes between 30 and 60 are not measured.
+CLIQUE_MAX_TASKS = 30
 #: Maximal cliques looked at, and how many of the largest become constraints: the largest
 #: carry the reasoning, many small ones only slow propagation (j30's 13 hardest, two
 #: seeds: 10 largest 23 of 26 proven, mean wall 2.8 s; all 20 of 26, 3.5 s; none 20, 5.1 s).
