@@ -207,3 +207,41 @@ def test_clash_triangle_over_three_resources_is_one_disjunction() -> None:
     solved = solve_plan(plan, SolveParams(time_limit=5))
     assert solved.result.assignment is not None and solved.result.assignment.makespan == 9
     valid(plan, solved)
+
+
+def test_tasks_that_exactly_fill_a_resource_may_run_together() -> None:
+    """Demands summing to the capacity are no clash: the optimum runs them side by side."""
+    plan = small(
+        [
+            {"id": "a", "duration": 3, "assignees": 0, "uses": {"rig": 2}},
+            {"id": "b", "duration": 3, "assignees": 0, "uses": {"rig": 1}},
+            {"id": "c", "duration": 3, "assignees": 0, "uses": {"rig": 2}},
+        ],
+        resources=[{"id": "rig", "capacity": 3}],
+    )
+    solved = solve_plan(plan, SolveParams(time_limit=5))
+    assert solved.result.status.value == "optimal"
+    assert solved.result.assignment is not None and solved.result.assignment.makespan == 6
+    valid(plan, solved)
+
+
+def test_start_to_start_link_is_no_clash() -> None:
+    """Only finish-to-start chains order tasks: a start-to-start pair may run side by side."""
+    plan = small(
+        [
+            {"id": "a", "duration": 3, "assignees": 0, "uses": {"rig": 2}},
+            {"id": "b", "duration": 3, "assignees": 0, "uses": {"rig": 2, "gpu": 1}},
+            {
+                "id": "c",
+                "duration": 3,
+                "assignees": 0,
+                "uses": {"gpu": 1},
+                "depends_on": [{"task": "a", "type": "SS", "lag": 0}],
+            },
+        ],
+        resources=[{"id": "rig", "capacity": 3}, {"id": "gpu", "capacity": 1}],
+    )
+    solved = solve_plan(plan, SolveParams(time_limit=5))
+    assert solved.result.status.value == "optimal"
+    assert solved.result.assignment is not None and solved.result.assignment.makespan == 6
+    valid(plan, solved)

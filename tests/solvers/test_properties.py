@@ -63,8 +63,15 @@ def plans(draw: st.DrawFn, hard: bool = True) -> dict[str, Any]:
                 task.pop("skills", None)
                 task["roles"] = [{"skills": [s]} for s in SKILLS]
             task["points"] = draw(st.integers(0, 5))
+        uses = {}
         if draw(st.booleans()):
-            task["uses"] = {"gpu": 1}
+            uses["gpu"] = 1
+        rig = draw(st.integers(0, 2))
+        if rig:
+            # two tasks taking 2 of the 3 rigs clash: with the GPU, clash cliques span resources
+            uses["rig"] = rig
+        if uses:
+            task["uses"] = uses
         deps = []
         for k in range(j):
             if draw(st.integers(0, 3)) == 0:
@@ -94,7 +101,7 @@ def plans(draw: st.DrawFn, hard: bool = True) -> dict[str, Any]:
         "sprints": {"length": 5},
         "teams": [{"id": "t0", "velocity": 12}, {"id": "t1"}],
         "people": people,
-        "resources": [{"id": "gpu", "capacity": 1}],
+        "resources": [{"id": "gpu", "capacity": 1}, {"id": "rig", "capacity": 3}],
         "milestones": milestones,
         "tasks": tasks,
     }
