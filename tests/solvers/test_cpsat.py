@@ -245,3 +245,22 @@ def test_start_to_start_link_is_no_clash() -> None:
     assert solved.result.status.value == "optimal"
     assert solved.result.assignment is not None and solved.result.assignment.makespan == 6
     valid(plan, solved)
+
+
+def test_search_mix_follows_plan_size_and_people() -> None:
+    """Small people-free plans get two LP-free searches; with people or past 60 tasks not."""
+    from planner.instance import compile_plan
+    from planner.solvers.cpsat.solver import search_mix
+
+    def fixed(n: int, assignees: int) -> Any:
+        tasks = [{"id": f"t{k}", "duration": 2, "assignees": assignees} for k in range(n)]
+        if assignees:
+            for t in tasks:
+                t["skills"] = ["ml"]
+        return compile_plan(small(tasks))
+
+    assert search_mix(fixed(5, 0), 2) == (["no_lp"], 2)
+    assert search_mix(fixed(5, 1), 2) == ([], 0)
+    assert search_mix(fixed(5, 0), 4) == ([], 0)
+    assert search_mix(fixed(45, 0), 2) == ([], 0)
+    assert search_mix(fixed(61, 1), 2) == (["quick_restart"], 0)
