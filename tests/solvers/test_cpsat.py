@@ -248,7 +248,7 @@ def test_start_to_start_link_is_no_clash() -> None:
 
 
 def test_search_mix_follows_plan_size_and_people() -> None:
-    """Small people-free plans get two LP-free searches; with people or past 60 tasks not."""
+    """People-free plans up to 60 tasks get two LP-free searches; with people or past 60 not."""
     from planner.instance import compile_plan
     from planner.solvers.cpsat.solver import search_mix
 
@@ -262,5 +262,6 @@ def test_search_mix_follows_plan_size_and_people() -> None:
     assert search_mix(fixed(5, 0), 2) == (["no_lp"], 2)
     assert search_mix(fixed(5, 1), 2) == ([], 0)
     assert search_mix(fixed(5, 0), 4) == ([], 0)
-    assert search_mix(fixed(45, 0), 2) == ([], 0)
+    assert search_mix(fixed(60, 0), 2) == (["no_lp"], 2)
+    assert search_mix(fixed(61, 0), 2) == (["quick_restart"], 0)
     assert search_mix(fixed(61, 1), 2) == (["quick_restart"], 0)
