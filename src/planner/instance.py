@@ -184,6 +184,15 @@ class Instance:
         return base + spans + lags + sprints + self.sprint_length + 1
 
     @cached_property
+    def resource_users(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """Per shared resource, the tasks using it: (task index, units per working day)."""
+        out: list[list[tuple[int, int]]] = [[] for _ in self.resource_caps]
+        for t, task in enumerate(self.tasks):
+            for r, u in task.uses:
+                out[r].append((t, u))
+        return tuple(tuple(x) for x in out)
+
+    @cached_property
     def successors(self) -> tuple[tuple[IPrec, ...], ...]:
         """Outgoing dependencies per task."""
         out: list[list[IPrec]] = [[] for _ in self.tasks]

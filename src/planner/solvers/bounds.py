@@ -91,7 +91,7 @@ def makespan_bounds(inst: Instance, extra_pools: dict[frozenset[int], str] | Non
             energy, label = value, f"{name} ({len(pool)} people, {len(inside)} tasks)"
     resource = 0
     for r, cap in enumerate(inst.resource_caps):
-        users = [(t, u) for t, task in enumerate(inst.tasks) for rr, u in task.uses if rr == r]
+        users = inst.resource_users[r]
         if not users:
             continue
         load = sum(c.spans[t] * u for t, u in users)

@@ -141,7 +141,7 @@ def add_people_no_overlap(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits
 def add_resources(model: cp.CpModel, inst: Instance, v: Vars, lits: Lits = None) -> None:
     """Rule 6: units held by running tasks stay within each resource's capacity."""
     for r, cap in enumerate(inst.resource_caps):
-        users = [(t, u) for t, task in enumerate(inst.tasks) for rr, u in task.uses if rr == r]
+        users = inst.resource_users[r]
         blocks = [
             (lo, min(hi, v.horizon), u)
             for rr, lo, hi, u in inst.resource_blocks
@@ -316,19 +316,10 @@ def add_disjunctive_cliques(model: cp.CpModel, inst: Instance, v: Vars) -> None:
     """
     if len(inst.tasks) > CLIQUE_MAX_TASKS:
         return
-    caps = inst.resource_caps
     timed = [inst.min_span(t) > 0 for t in range(len(inst.tasks))]
     clash = nx.Graph()
-    for r, cap in enumerate(caps):
-        users = sorted(
-            (
-                (u, t)
-                for t, task in enumerate(inst.tasks)
-                for rr, u in task.uses
-                if rr == r and timed[t]
-            ),
-            reverse=True,
-        )
+    for r, cap in enumerate(inst.resource_caps):
+        users = sorted(((u, t) for t, u in inst.resource_users[r] if timed[t]), reverse=True)
         # with demands sorted high to low, a task's clashing partners are a prefix
         for i, (u, a) in enumerate(users):
             for j in range(i):
@@ -338,9 +329,13 @@ def add_disjunctive_cliques(model: cp.CpModel, inst: Instance, v: Vars) -> None:
                 clash.add_edge(b, a)
     if clash.number_of_nodes() < 3:
         return
-    chains = nx.DiGraph()
-    chains.add_nodes_from(range(len(inst.tasks)))
-    chains.add_edges_from((p.pred, p.succ) for p in inst.precs if p.type == "FS" and p.lag >= 0)
+    graph = inst.graph
+    chains = nx.subgraph_view(
+        graph,
+        filter_edge=lambda a, b: any(
+            p.type == "FS" and p.lag >= 0 for p in graph.edges[a, b]["deps"]
+        ),
+    )
     members = sorted(clash.nodes)
     inside = set(members)
     for a in members:
