@@ -8,6 +8,7 @@ Examples::
     python -m benchmarks run large-2000 --solver heuristic
     python -m benchmarks convert j30 j301_1 -o j301_1.yaml
     python -m benchmarks generate --tasks 2000 --people 50 -o big.yaml
+    python -m benchmarks reference --time-limit 10 --results results/j30-*.csv
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import yaml
 from benchmarks.convert import Unsupported, to_plan
 from benchmarks.generate import PRESETS, GenSpec, generate_plan, lower_bounds
 from benchmarks.instances import DEFAULT_DATA, SETS, instance_paths
+from benchmarks.reference import compare
 from benchmarks.run import RESULTS, Row, Settings, run_set
 from planner.model.loader import plan_from_data
 from planner.solvers import SOLVERS
@@ -73,6 +75,16 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=1)
     gen.add_argument("--deadlines", action="store_true", help="soft milestone deadlines")
     gen.add_argument("-o", "--out", type=Path, default=None)
+
+    ref = sub.add_parser(
+        "reference",
+        help="CP Optimizer and OptalCP PSPLIB runs cut at a time limit, beside planner's results",
+    )
+    ref.add_argument("--time-limit", type=float, default=10.0, help="seconds (cut point)")
+    ref.add_argument(
+        "--results", type=Path, nargs="*", default=[], help="planner results CSVs to add"
+    )
+    ref.add_argument("--data", type=Path, default=DEFAULT_DATA)
     return p
 
 
@@ -175,6 +187,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         bounds = lower_bounds(plan_from_data(data, spec.name))
         _write(data, args.out)
         print(f"{spec.name}: lower bounds {bounds.as_dict()}", file=sys.stderr)
+        return 0
+    if args.cmd == "reference":
+        try:
+            print(compare(args.time_limit, args.results, args.data))
+        except FileNotFoundError as exc:
+            print(exc, file=sys.stderr)
+            return 2
         return 0
     return 2  # pragma: no cover
 
