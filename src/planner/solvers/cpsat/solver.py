@@ -15,6 +15,7 @@ from typing import Any
 from ortools.sat.python import cp_model as cp
 
 from planner.instance import Instance
+from planner.solvers import genetic
 from planner.solvers.base import Assignment, Progress, Result, SolveParams, Status
 from planner.solvers.bounds import makespan_bounds
 from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
@@ -34,6 +35,11 @@ PRIMAL_FOCUS_TASKS = 60
 #: mean gap 0.35% vs 0.42-0.46%). With people to assign the LP carries the search
 #: (MSPSP: 34 of 42 at the best known without it vs 37-39), so those keep it.
 PROOF_FOCUS_TASKS = 60
+#: Share of the time limit the population search gets before CP-SAT, on the plans
+#: :func:`uses_genetic` picks (its best schedule becomes CP-SAT's hint).
+GENETIC_SHARE = 0.5
+#: Largest population array (people x resources x working days) worth building.
+GENETIC_MAX_CELLS = 20_000_000
 
 
 class Watch(cp.CpSolverSolutionCallback):
@@ -102,6 +108,71 @@ def search_mix(instance: Instance, workers: int) -> tuple[list[str], int]:
     return [], 0
 
 
+def uses_genetic(instance: Instance, params: SolveParams) -> bool:
+    """Whether stage 1 starts with the population search (:mod:`planner.solvers.genetic`).
+
+    Only where it pays: people-free plans of fixed-length tasks past
+    :data:`PRIMAL_FOCUS_TASKS`, where CP-SAT's first seconds leave schedules on the
+    table, and not when a first schedule is all that is wanted.
+    """
+    return (
+        not params.first_solution_only
+        and len(instance.tasks) > PRIMAL_FOCUS_TASKS
+        and genetic.applies(instance)
+        and genetic.cells(instance) <= GENETIC_MAX_CELLS
+    )
+
+
+def _evolved_hint(
+    instance: Instance, params: SolveParams, hint: Assignment | None, t0: float
+) -> tuple[Assignment | None, bool]:
+    """The population search's best if it beats ``hint``; and whether Ctrl-C stopped it."""
+    report = params.on_progress
+
+    def improved(objective: int) -> None:
+        if report is not None:
+            report(Progress(time.perf_counter() - t0, objective, None, "schedule"))
+
+    out = genetic.evolve(
+        instance,
+        GENETIC_SHARE * params.time_limit,
+        params.seed,
+        deterministic=params.deterministic,
+        start_from=hint,
+        on_improve=improved,
+    )
+    if out.assignment is None:
+        return hint, out.interrupted
+    if hint is None or hard_deadline_misses(instance, hint):
+        return out.assignment, out.interrupted
+    better = primary(instance, evaluate(instance, out.assignment)) < primary(
+        instance, evaluate(instance, hint)
+    )
+    return (out.assignment if better else hint), out.interrupted
+
+
+def _interrupted_result(
+    instance: Instance, a: Assignment | None, t0: float, first: float | None, name: str
+) -> Result:
+    """Ctrl-C before CP-SAT started: the best valid schedule so far, marked interrupted."""
+    seconds = time.perf_counter() - t0
+    if a is None or hard_deadline_misses(instance, a):
+        return Result(Status.UNKNOWN, None, None, None, seconds, solver=name, interrupted=True)
+    parts = evaluate(instance, a)
+    return Result(
+        Status.FEASIBLE,
+        a,
+        float(primary(instance, parts)),
+        None,
+        seconds,
+        first,
+        name,
+        parts,
+        True,
+        ("interrupted during the population search; its best schedule is used",),
+    )
+
+
 def run_solver(solver: cp.CpSolver, model: cp.CpModel, watch: Watch) -> tuple[int, bool]:
     """Solve in a worker thread so Ctrl-C in the main thread can stop the search cleanly."""
     box: dict[str, Any] = {}
@@ -142,6 +213,7 @@ class CpSatSolver:
         t0 = time.perf_counter()
         hint = params.hint
         heuristic_ok = False
+        first_at: float | None = None  # when a valid schedule existed before CP-SAT's own
         if hint is None:
             try:
                 # a few list-scheduling passes: a strong hint and a tight horizon
@@ -150,6 +222,13 @@ class CpSatSolver:
                 hint = best_list_schedule(instance, budget, params.seed)
             except RuntimeError:
                 hint = None
+            if uses_genetic(instance, params):
+                # the list schedule is the first valid one; the population search improves it
+                if hint is not None and not hard_deadline_misses(instance, hint):
+                    first_at = time.perf_counter() - t0
+                hint, interrupted = _evolved_hint(instance, params, hint, t0)
+                if interrupted:
+                    return _interrupted_result(instance, hint, t0, first_at, self.name)
         if hint is not None:
             heuristic_ok = not hard_deadline_misses(instance, hint)
         horizon = instance.horizon
@@ -175,6 +254,7 @@ class CpSatSolver:
         if full:
             solver.parameters.num_full_subsolvers = full
         watch = Watch(params, t0, "schedule")
+        watch.first = first_at
         solver.best_bound_callback = watch.on_bound
         code, interrupted = run_solver(solver, built.model, watch)
         status = status_of(code)
