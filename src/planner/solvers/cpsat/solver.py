@@ -36,8 +36,10 @@ PRIMAL_FOCUS_TASKS = 60
 #: (MSPSP: 34 of 42 at the best known without it vs 37-39), so those keep it.
 PROOF_FOCUS_TASKS = 60
 #: Share of the time limit the population search gets before CP-SAT, on the plans
-#: :func:`uses_genetic` picks (its best schedule becomes CP-SAT's hint).
-GENETIC_SHARE = 0.5
+#: :func:`uses_genetic` picks (its best schedule becomes CP-SAT's hint). PSPLIB j120
+#: sample, 10 s: mean gap 1.86% with 0.8 (25 better, 5 worse) against 2.40% with 0.5
+#: (an earlier, smaller population) and 3.34% without the search.
+GENETIC_SHARE = 0.8
 #: Largest population array (people x resources x working days) worth building.
 GENETIC_MAX_CELLS = 20_000_000
 
@@ -124,9 +126,13 @@ def uses_genetic(instance: Instance, params: SolveParams) -> bool:
 
 
 def _evolved_hint(
-    instance: Instance, params: SolveParams, hint: Assignment | None, t0: float
+    instance: Instance, params: SolveParams, hint: Assignment | None, t0: float, lb: int
 ) -> tuple[Assignment | None, bool]:
-    """The population search's best if it beats ``hint``; and whether Ctrl-C stopped it."""
+    """The population search's best if it beats ``hint``; and whether Ctrl-C stopped it.
+
+    ``lb`` is a lower bound on the finish: a schedule finishing then with nothing
+    late is optimal, and the search stops there.
+    """
     report = params.on_progress
 
     def improved(objective: int) -> None:
@@ -140,6 +146,7 @@ def _evolved_hint(
         deterministic=params.deterministic,
         start_from=hint,
         on_improve=improved,
+        target=lb,
     )
     if out.assignment is None:
         return hint, out.interrupted
@@ -214,6 +221,7 @@ class CpSatSolver:
         hint = params.hint
         heuristic_ok = False
         first_at: float | None = None  # when a valid schedule existed before CP-SAT's own
+        lb: int | None = None  # lower bound on the finish (working days)
         if hint is None:
             try:
                 # a few list-scheduling passes: a strong hint and a tight horizon
@@ -226,7 +234,8 @@ class CpSatSolver:
                 # the list schedule is the first valid one; the population search improves it
                 if hint is not None and not hard_deadline_misses(instance, hint):
                     first_at = time.perf_counter() - t0
-                hint, interrupted = _evolved_hint(instance, params, hint, t0)
+                lb = makespan_bounds(instance).makespan
+                hint, interrupted = _evolved_hint(instance, params, hint, t0, lb)
                 if interrupted:
                     return _interrupted_result(instance, hint, t0, first_at, self.name)
         if hint is not None:
@@ -239,7 +248,8 @@ class CpSatSolver:
         built = build_model(instance, horizon)
         # a redundant bound CP-SAT does not derive itself: the people-pool energy and the
         # assignment LP (whole-day rounding per person) often beat its own bound by far
-        lb = makespan_bounds(instance).makespan
+        if lb is None:
+            lb = makespan_bounds(instance).makespan
         if built.vars.makespan is not None and lb <= horizon:
             built.model.add(built.vars.makespan >= lb)
         if hint is not None:
