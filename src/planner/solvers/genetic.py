@@ -9,7 +9,12 @@ schedules per second. Python's list scheduler builds one in milliseconds, so
 this module schedules a whole **population at once with numpy**: step k places
 the k-th task of every individual's activity list in the same array operations
 (serial schedule generation, Kolisch 1996). Each child is double-justified
-(forward-backward improvement, Valls et al. 2005); selection keeps the best.
+(forward-backward improvement, Valls et al. 2005); selection keeps the best
+distinct schedules. Children come from two-point crossover of activity lists
+(Hartmann 1998) and swaps of independent neighbours. On PSPLIB j120 one pass
+costs about 0.17 ms per individual this way and a justified child (three passes)
+0.5 ms, against 4 ms for one pass of the list scheduler and 24 ms for its double
+justification: 8 s give some 5,000 justified schedules.
 
 Scope (:func:`applies`): every task has a fixed span and no people, and no team
 has a velocity cap. The forward pass honours everything such a plan states —
