@@ -212,3 +212,11 @@ def test_sgs_places_each_task_at_its_first_fitting_day() -> None:
     # first list: t0 fills days 0-1, t1 waits until day 2, t2 follows t1 at day 4;
     # second list: t1 at 0, t2 at 2, t0 needs both units on two days: day 3
     assert starts.tolist() == [[0, 2, 4], [3, 0, 2]]
+
+
+def test_the_wall_clock_still_caps_a_deterministic_search() -> None:
+    """A work budget of minutes stops at the wall-clock cap (the time limit stays hard)."""
+    plan = plan_from_data(_project(80, 4), "p")
+    inst = compile_plan(plan, WorkCalendar.of(plan))
+    out = genetic.evolve(inst, 300.0, seed=0, deterministic=True, wall_cap=0.5)
+    assert out.assignment is not None and out.generations > 0 and out.seconds < 10

@@ -311,13 +311,16 @@ def evolve(
     mutation: float = 0.1,
     on_improve: Callable[[int], None] | None = None,
     target: int | None = None,
+    wall_cap: float | None = None,
 ) -> Outcome:
     """Evolve activity lists for about ``budget`` seconds; the best valid schedule.
 
     With ``deterministic`` the number of generations follows from ``budget`` and a
     fixed work rate (:data:`WORK_RATE`) instead of the clock, so a seed always
-    gives the same schedule. ``start_from`` seeds the population with a known
-    schedule's order (e.g. the list scheduler's). ``on_improve`` gets each better
+    gives the same schedule; ``wall_cap`` seconds still end it on a machine too
+    slow for that work (the caller's wall-clock limit stays a hard cap).
+    ``start_from`` seeds the population with a known schedule's order (e.g. the
+    list scheduler's). ``on_improve`` gets each better
     fitness (the primary objective) as it is found, for progress reports. The
     search stops early once a schedule reaches ``target`` (a lower bound: nothing
     better exists). One thread: two islands in two threads ran each generation
@@ -348,9 +351,11 @@ def evolve(
     max_gens = int(budget * WORK_RATE / (3.0 * n * step)) if deterministic else None
     gens = 0
     interrupted = False
-    while (target is None or int(state.fit.min()) > target) and (
-        (max_gens is None and time.perf_counter() - t0 < budget)
-        or (max_gens is not None and gens < max_gens)
+    cap = budget if max_gens is None else (wall_cap if wall_cap is not None else float("inf"))
+    while (
+        (target is None or int(state.fit.min()) > target)
+        and (max_gens is None or gens < max_gens)
+        and time.perf_counter() - t0 < cap
     ):
         before = int(state.fit.min())
         try:

@@ -147,6 +147,8 @@ def _evolved_hint(
         start_from=hint,
         on_improve=improved,
         target=lb,
+        # deterministic runs count work, but the wall-clock limit stays a hard cap
+        wall_cap=max(0.0, 0.95 * params.time_limit - (time.perf_counter() - t0)),
     )
     if out.assignment is None:
         return hint, out.interrupted
