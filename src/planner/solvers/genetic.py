@@ -312,6 +312,7 @@ def evolve(
     on_improve: Callable[[int], None] | None = None,
     target: int | None = None,
     wall_cap: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Outcome:
     """Evolve activity lists for about ``budget`` seconds; the best valid schedule.
 
@@ -323,8 +324,9 @@ def evolve(
     list scheduler's). ``on_improve`` gets each better
     fitness (the primary objective) as it is found, for progress reports. The
     search stops early once a schedule reaches ``target`` (a lower bound: nothing
-    better exists). One thread: two islands in two threads ran each generation
-    2.1 times slower (numpy's small array operations do not overlap under the GIL).
+    better exists), or when ``should_stop()`` says so. It runs in one thread: two
+    populations in two threads ran each generation 2.1 times slower (numpy's small
+    array operations do not overlap under the GIL).
     """
     t0 = time.perf_counter()
     tab = tables(inst)
@@ -354,6 +356,7 @@ def evolve(
     cap = budget if max_gens is None else (wall_cap if wall_cap is not None else float("inf"))
     while (
         (target is None or int(state.fit.min()) > target)
+        and (should_stop is None or not should_stop())
         and (max_gens is None or gens < max_gens)
         and time.perf_counter() - t0 < cap
     ):

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ortools.sat.python import cp_model as cp
 
 from planner.instance import Instance
 from planner.solvers import genetic
-from planner.solvers.base import Assignment, Progress, Result, SolveParams, Status
+from planner.solvers.base import (
+    Assignment,
+    ObjectiveParts,
+    Progress,
+    Result,
+    SolveParams,
+    Status,
+)
 from planner.solvers.bounds import makespan_bounds
 from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
 from planner.solvers.cpsat.objective import compaction_expr, cost_expr
@@ -125,13 +133,117 @@ def uses_genetic(instance: Instance, params: SolveParams) -> bool:
     )
 
 
+def _prepared(
+    instance: Instance, hint: Assignment | None, lb: int
+) -> tuple[BuiltModel, bool, ObjectiveParts | None]:
+    """The stage-1 model: hinted, its horizon and objective capped by a valid hint, lb added.
+
+    Returns the model, whether the hint is valid (meets every hard deadline) and
+    the hint's objective terms.
+    """
+    heuristic_ok = hint is not None and not hard_deadline_misses(instance, hint)
+    horizon = instance.horizon
+    hint_parts = evaluate(instance, hint) if hint is not None else None
+    if heuristic_ok and hint_parts is not None and hint_parts.lateness == 0:
+        # nothing is late in the hint, so an optimum finishes no later than it
+        horizon = min(horizon, hint_parts.makespan)
+    built = build_model(instance, horizon)
+    # a redundant bound CP-SAT does not derive itself: the people-pool energy and the
+    # assignment LP (whole-day rounding per person) often beat its own bound by far
+    if built.vars.makespan is not None and lb <= horizon:
+        built.model.add(built.vars.makespan >= lb)
+    if hint is not None:
+        add_hint(built, instance, hint)
+        if heuristic_ok and hint_parts is not None:
+            built.model.add(built.objective <= primary(instance, hint_parts))
+    return built, heuristic_ok, hint_parts
+
+
+class SideSearch:
+    """CP-SAT on one worker beside the population search, which uses the other core.
+
+    The population search finds schedules; this search proves. When it proves the
+    optimum (or infeasibility) the population search stops and the solve ends with
+    this proof; otherwise its best schedule competes with the population's as the
+    hint of the main search.
+    """
+
+    def __init__(
+        self,
+        instance: Instance,
+        params: SolveParams,
+        hint: Assignment | None,
+        lb: int,
+        t0: float,
+        first: float | None,
+    ) -> None:
+        self.instance = instance
+        self.built, self.heuristic_ok, self.hint_parts = _prepared(instance, hint, lb)
+        self.solver = cp.CpSolver()
+        configure(self.solver, params, GENETIC_SHARE * params.time_limit)
+        self.solver.parameters.num_workers = 1
+        # silent: the population search reports the incumbent while both run
+        self.watch = Watch(SolveParams(on_progress=None), t0, "schedule")
+        self.watch.first = first
+        self.code: Any = cp.UNKNOWN
+        self.error: list[BaseException] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="cp-sat-side", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.code = self.solver.solve(self.built.model, self.watch)
+        except BaseException as exc:  # pragma: no cover - re-raised by finish()
+            self.error.append(exc)
+        finally:
+            self.done.set()
+
+    def proven(self) -> bool:
+        """True once this search has ended with a proof (optimum or infeasibility)."""
+        return self.done.is_set() and status_of(self.code) in (Status.OPTIMAL, Status.INFEASIBLE)
+
+    def finish(self, *, wait: bool) -> None:
+        """End the search: stop it now, or with ``wait`` let it run to its own limit.
+
+        Deterministic solves wait, so whether it proves does not depend on timing.
+        """
+        if not wait:
+            self.solver.stop_search()
+        self.thread.join()
+        if self.error:
+            raise self.error[0]
+
+    def assignment(self) -> Assignment | None:
+        """Its best schedule, if it found one."""
+        if status_of(self.code) in (Status.OPTIMAL, Status.FEASIBLE):
+            return read_assignment(self.solver, self.built, self.instance)
+        return None
+
+
+def _better(instance: Instance, a: Assignment | None, b: Assignment | None) -> Assignment | None:
+    """The better of two schedules by the primary objective; a valid one beats an invalid."""
+    if b is None or hard_deadline_misses(instance, b):
+        return a
+    if a is None or hard_deadline_misses(instance, a):
+        return b
+    pa, pb = primary(instance, evaluate(instance, a)), primary(instance, evaluate(instance, b))
+    return b if pb < pa else a
+
+
 def _evolved_hint(
-    instance: Instance, params: SolveParams, hint: Assignment | None, t0: float, lb: int
+    instance: Instance,
+    params: SolveParams,
+    hint: Assignment | None,
+    t0: float,
+    lb: int,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[Assignment | None, bool]:
     """The population search's best if it beats ``hint``; and whether Ctrl-C stopped it.
 
     ``lb`` is a lower bound on the finish: a schedule finishing then with nothing
-    late is optimal, and the search stops there.
+    late is optimal, and the search stops there; it also stops when ``stop()``
+    says so (the side search has proven the optimum).
     """
     report = params.on_progress
 
@@ -147,17 +259,11 @@ def _evolved_hint(
         start_from=hint,
         on_improve=improved,
         target=lb,
+        should_stop=stop,
         # deterministic runs count work, but the wall-clock limit stays a hard cap
         wall_cap=max(0.0, 0.95 * params.time_limit - (time.perf_counter() - t0)),
     )
-    if out.assignment is None:
-        return hint, out.interrupted
-    if hint is None or hard_deadline_misses(instance, hint):
-        return out.assignment, out.interrupted
-    better = primary(instance, evaluate(instance, out.assignment)) < primary(
-        instance, evaluate(instance, hint)
-    )
-    return (out.assignment if better else hint), out.interrupted
+    return _better(instance, hint, out.assignment), out.interrupted
 
 
 def _interrupted_result(
@@ -221,9 +327,9 @@ class CpSatSolver:
         """Best schedule within the time limit; status optimal when proven."""
         t0 = time.perf_counter()
         hint = params.hint
-        heuristic_ok = False
         first_at: float | None = None  # when a valid schedule existed before CP-SAT's own
         lb: int | None = None  # lower bound on the finish (working days)
+        side: SideSearch | None = None
         if hint is None:
             try:
                 # a few list-scheduling passes: a strong hint and a tight horizon
@@ -234,41 +340,34 @@ class CpSatSolver:
                 hint = None
             if uses_genetic(instance, params):
                 # the list schedule is the first valid one; the population search improves it
+                # while CP-SAT on one worker tries to prove (plans it proves end there)
                 if hint is not None and not hard_deadline_misses(instance, hint):
                     first_at = time.perf_counter() - t0
                 lb = makespan_bounds(instance).makespan
-                hint, interrupted = _evolved_hint(instance, params, hint, t0, lb)
+                side = SideSearch(instance, params, hint, lb, t0, first_at)
+                hint, interrupted = _evolved_hint(instance, params, hint, t0, lb, side.proven)
+                side.finish(wait=params.deterministic and not interrupted)
+                hint = _better(instance, hint, side.assignment())
                 if interrupted:
                     return _interrupted_result(instance, hint, t0, first_at, self.name)
-        if hint is not None:
-            heuristic_ok = not hard_deadline_misses(instance, hint)
-        horizon = instance.horizon
-        hint_parts = evaluate(instance, hint) if hint is not None else None
-        if heuristic_ok and hint_parts is not None and hint_parts.lateness == 0:
-            # nothing is late in the hint, so an optimum finishes no later than it
-            horizon = min(horizon, hint_parts.makespan)
-        built = build_model(instance, horizon)
-        # a redundant bound CP-SAT does not derive itself: the people-pool energy and the
-        # assignment LP (whole-day rounding per person) often beat its own bound by far
-        if lb is None:
-            lb = makespan_bounds(instance).makespan
-        if built.vars.makespan is not None and lb <= horizon:
-            built.model.add(built.vars.makespan >= lb)
-        if hint is not None:
-            add_hint(built, instance, hint)
-            if heuristic_ok and hint_parts is not None:
-                built.model.add(built.objective <= primary(instance, hint_parts))
-        limit1 = max(0.1, params.time_limit - (time.perf_counter() - t0))
-        solver = cp.CpSolver()
-        configure(solver, params, limit1)
-        subsolvers, full = search_mix(instance, params.workers)
-        solver.parameters.subsolvers.extend(subsolvers)
-        if full:
-            solver.parameters.num_full_subsolvers = full
-        watch = Watch(params, t0, "schedule")
-        watch.first = first_at
-        solver.best_bound_callback = watch.on_bound
-        code, interrupted = run_solver(solver, built.model, watch)
+        if side is not None and side.proven():
+            built, heuristic_ok, hint_parts = side.built, side.heuristic_ok, side.hint_parts
+            solver, watch, code, interrupted = side.solver, side.watch, side.code, False
+        else:
+            if lb is None:
+                lb = makespan_bounds(instance).makespan
+            built, heuristic_ok, hint_parts = _prepared(instance, hint, lb)
+            limit1 = max(0.1, params.time_limit - (time.perf_counter() - t0))
+            solver = cp.CpSolver()
+            configure(solver, params, limit1)
+            subsolvers, full = search_mix(instance, params.workers)
+            solver.parameters.subsolvers.extend(subsolvers)
+            if full:
+                solver.parameters.num_full_subsolvers = full
+            watch = Watch(params, t0, "schedule")
+            watch.first = first_at
+            solver.best_bound_callback = watch.on_bound
+            code, interrupted = run_solver(solver, built.model, watch)
         status = status_of(code)
         notes: list[str] = []
         bound: float | None
