@@ -238,3 +238,27 @@ def test_a_proof_beside_the_search_ends_the_solve() -> None:
     assert result.status == Status.OPTIMAL and result.assignment is not None
     assert result.assignment.makespan == sum(t.duration or 0 for t in inst.tasks)
     assert result.seconds < 30  # the search would otherwise take 48 s of the 60
+
+
+def test_ctrl_c_while_waiting_for_the_side_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic solves wait for the proof search; Ctrl-C then stops it and keeps the best."""
+    import threading
+
+    plan = plan_from_data(_project(70, 9), "p")
+    inst = compile_plan(plan, WorkCalendar.of(plan))
+    monkeypatch.setattr(genetic, "WORK_RATE", 1.0)  # no generations: straight to the wait
+    real_wait = threading.Event.wait
+    raised: list[bool] = []
+
+    def wait(self: threading.Event, timeout: float | None = None) -> bool:
+        if timeout == 0.1 and not raised and threading.current_thread() is threading.main_thread():
+            raised.append(True)
+            raise KeyboardInterrupt
+        return real_wait(self, timeout)
+
+    monkeypatch.setattr(threading.Event, "wait", wait)
+    result = cpsat_solver.CpSatSolver().solve(inst, SolveParams(time_limit=60, deterministic=True))
+    assert raised and result.interrupted and result.status == Status.FEASIBLE
+    assert result.seconds < 30 and result.assignment is not None  # not the side's 48 s
+    schedule = make_schedule(plan, inst, result)
+    assert check_schedule(plan, schedule.model_dump(mode="json")) == []

@@ -203,16 +203,26 @@ class SideSearch:
         """True once this search has ended with a proof (optimum or infeasibility)."""
         return self.done.is_set() and status_of(self.code) in (Status.OPTIMAL, Status.INFEASIBLE)
 
-    def finish(self, *, wait: bool) -> None:
+    def finish(self, *, wait: bool) -> bool:
         """End the search: stop it now, or with ``wait`` let it run to its own limit.
 
         Deterministic solves wait, so whether it proves does not depend on timing.
+        Returns True if Ctrl-C came while waiting (the search is stopped then too).
         """
+        interrupted = False
         if not wait:
             self.solver.stop_search()
+        # wait on the Event, not Thread.join, so Ctrl-C reaches this thread cleanly
+        while not self.done.is_set():
+            try:
+                self.done.wait(0.1)
+            except KeyboardInterrupt:
+                interrupted = True
+                self.solver.stop_search()
         self.thread.join()
         if self.error:
             raise self.error[0]
+        return interrupted
 
     def assignment(self) -> Assignment | None:
         """Its best schedule, if it found one."""
@@ -346,7 +356,8 @@ class CpSatSolver:
                 lb = makespan_bounds(instance).makespan
                 side = SideSearch(instance, params, hint, lb, t0, first_at)
                 hint, interrupted = _evolved_hint(instance, params, hint, t0, lb, side.proven)
-                side.finish(wait=params.deterministic and not interrupted)
+                stopped = side.finish(wait=params.deterministic and not interrupted)
+                interrupted = interrupted or stopped
                 hint = _better(instance, hint, side.assignment())
                 if interrupted:
                     return _interrupted_result(instance, hint, t0, first_at, self.name)
