@@ -1,6 +1,7 @@
 """Small benchmark tier for CI: known optima from public instances, solved through the public API.
 
 Three PSPLIB j30 instances that solve to proven optimality in well under a second,
+two j120 instances that do so through the population search,
 and the one MSPSP set-2 instance of the shared subset that converts exactly
 (every worker has every skill, so a crew is just a headcount). Each must reach
 the known optimum, prove it, and pass the independent checker. The instances are
@@ -35,6 +36,9 @@ pytestmark = pytest.mark.skipif(
 
 #: Quick j30 instances with proven optima (each proved in < 0.5 s here).
 J30_QUICK = ("j301_1", "j3010_1", "j3047_1")
+#: j120 instances with proven optima that the population search and CP-SAT close in
+#: about half a second (j12010_1: 111, j12050_1: 116).
+J120_QUICK = ("j12010_1", "j12050_1")
 #: An MSPSP set-2 instance whose crews are plain headcounts (optimum 25).
 MSPSP_EXACT = "inst_set2c_sf0_nc2.1_n20_l3_m8_00"
 #: An MSPSP set-2 instance with mixed-skill crews (roles; optimum 34).
@@ -69,6 +73,20 @@ def test_j30_known_optimum(name: str) -> None:
     assert makespan == best
     assert status == Status.OPTIMAL
     assert time.perf_counter() - t0 < 2 * LIMIT
+
+
+@pytest.mark.parametrize("name", J120_QUICK)
+def test_j120_known_optimum_through_the_population_search(name: str) -> None:
+    """A 120-task PSPLIB plan takes the population-search path and reaches its proven optimum."""
+    from planner.instance import compile_plan
+    from planner.solvers.cpsat.solver import uses_genetic
+
+    [path] = instance_paths("j120", names=[name])
+    plan = plan_from_data(to_plan(SETS["j120"].reader(path)).data, name)
+    assert uses_genetic(compile_plan(plan), SolveParams(time_limit=LIMIT))
+    makespan, status, best, violations = _solve_known("j120", name)
+    assert violations == []
+    assert (makespan, status) == (best, Status.OPTIMAL)
 
 
 def test_mspsp_known_optimum() -> None:
