@@ -353,6 +353,9 @@ class CpSatSolver:
                 # while CP-SAT on one worker tries to prove (plans it proves end there)
                 if hint is not None and not hard_deadline_misses(instance, hint):
                     first_at = time.perf_counter() - t0
+                    if params.on_progress is not None:
+                        value = primary(instance, evaluate(instance, hint))
+                        params.on_progress(Progress(first_at, value, None, "schedule"))
                 lb = makespan_bounds(instance).makespan
                 side = SideSearch(instance, params, hint, lb, t0, first_at)
                 hint, interrupted = _evolved_hint(instance, params, hint, t0, lb, side.proven)
