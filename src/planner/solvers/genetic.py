@@ -69,9 +69,14 @@ def applies(inst: Instance) -> bool:
     )
 
 
-def cells(inst: Instance, population: int = POPULATION) -> int:
-    """Size of the population's capacity array (individuals x resources x days)."""
-    return population * max(1, len(inst.resource_caps)) * inst.horizon
+def generation_seconds(inst: Instance, population: int = POPULATION) -> float:
+    """Estimated seconds of the first generation (over the uncut horizon; later ones are cheaper).
+
+    Three passes of n steps, each touching (resources + 6) arrays of population x days,
+    at :data:`WORK_RATE`. Callers skip the search when not even a few generations fit.
+    """
+    step = population * (max(1, len(inst.resource_caps)) + 6) * inst.horizon + STEP_OVERHEAD
+    return 3.0 * len(inst.tasks) * step / WORK_RATE
 
 
 @dataclass(frozen=True)

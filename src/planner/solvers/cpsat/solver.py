@@ -48,8 +48,6 @@ PROOF_FOCUS_TASKS = 60
 #: sample, 10 s: mean gap 1.86% with 0.8 (25 better, 5 worse) against 2.40% with 0.5
 #: (an earlier, smaller population) and 3.34% without the search.
 GENETIC_SHARE = 0.8
-#: Largest population array (people x resources x working days) worth building.
-GENETIC_MAX_CELLS = 20_000_000
 
 
 class Watch(cp.CpSolverSolutionCallback):
@@ -129,7 +127,8 @@ def uses_genetic(instance: Instance, params: SolveParams) -> bool:
         not params.first_solution_only
         and len(instance.tasks) > PRIMAL_FOCUS_TASKS
         and genetic.applies(instance)
-        and genetic.cells(instance) <= GENETIC_MAX_CELLS
+        # at least ten generations must fit, or the plan is too big for it in this time
+        and genetic.generation_seconds(instance) <= GENETIC_SHARE * params.time_limit / 10
     )
 
 
