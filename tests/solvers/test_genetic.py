@@ -168,6 +168,9 @@ def test_cpsat_starts_from_the_evolved_schedule_on_large_people_free_plans() -> 
     heuristic = solve_plan(plan, params, solver="heuristic")
     assert solved.result.objective is not None and heuristic.result.objective is not None
     assert solved.result.objective <= heuristic.result.objective
+    # one worker: the search runs without the proof search beside it, then CP-SAT
+    alone = solve_plan(plan, SolveParams(time_limit=3, workers=1), solver="cpsat")
+    assert check_schedule(plan, alone.schedule.model_dump(mode="json")) == []
 
 
 def test_people_or_velocity_keep_it_out() -> None:

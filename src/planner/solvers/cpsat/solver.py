@@ -356,11 +356,15 @@ class CpSatSolver:
                         value = primary(instance, evaluate(instance, hint))
                         params.on_progress(Progress(first_at, value, None, "schedule"))
                 lb = makespan_bounds(instance).makespan
-                side = SideSearch(instance, params, hint, lb, t0, first_at)
-                hint, interrupted = _evolved_hint(instance, params, hint, t0, lb, side.proven)
-                stopped = side.finish(wait=params.deterministic and not interrupted)
-                interrupted = interrupted or stopped
-                hint = _better(instance, hint, side.assignment())
+                # the proof search takes the second core; with one worker the search runs alone
+                if params.workers >= 2:
+                    side = SideSearch(instance, params, hint, lb, t0, first_at)
+                stop = side.proven if side is not None else None
+                hint, interrupted = _evolved_hint(instance, params, hint, t0, lb, stop)
+                if side is not None:
+                    stopped = side.finish(wait=params.deterministic and not interrupted)
+                    interrupted = interrupted or stopped
+                    hint = _better(instance, hint, side.assignment())
                 if interrupted:
                     return _interrupted_result(instance, hint, t0, first_at, self.name)
         if side is not None and side.proven():
