@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from typing import Any
 
@@ -24,6 +23,7 @@ from planner.solvers.base import Result, Status
 from planner.solvers.cpsat import solver as cpsat_solver
 from planner.solvers.heuristic import list_schedule
 from planner.solvers.objective import evaluate, primary
+from tests.solvers.test_properties import draw_links_and_release
 
 
 @st.composite
@@ -42,22 +42,7 @@ def rigid_plans(draw: st.DrawFn) -> dict[str, Any]:
             uses["rig"] = rig
         if uses:
             task["uses"] = uses
-        deps = []
-        for k in range(j):
-            if draw(st.integers(0, 3)) == 0:
-                deps.append(
-                    {
-                        "task": f"t{k}",
-                        "type": draw(st.sampled_from(["FS", "SS", "FF", "SF"])),
-                        "lag": draw(st.integers(-2, 3)),
-                    }
-                )
-        if deps:
-            task["depends_on"] = deps
-        if draw(st.integers(0, 4)) == 0:
-            task["not_before"] = (
-                dt.date(2027, 1, 4) + dt.timedelta(days=draw(st.integers(0, 20)))
-            ).isoformat()
+        draw_links_and_release(draw, task, j)
         milestone = draw(st.sampled_from([None, "m0", "m1"]))
         if milestone:
             task["milestone"] = milestone

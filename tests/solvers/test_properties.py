@@ -72,22 +72,7 @@ def plans(draw: st.DrawFn, hard: bool = True) -> dict[str, Any]:
             uses["rig"] = rig
         if uses:
             task["uses"] = uses
-        deps = []
-        for k in range(j):
-            if draw(st.integers(0, 3)) == 0:
-                deps.append(
-                    {
-                        "task": f"t{k}",
-                        "type": draw(st.sampled_from(["FS", "SS", "FF", "SF"])),
-                        "lag": draw(st.integers(-2, 3)),
-                    }
-                )
-        if deps:
-            task["depends_on"] = deps
-        if draw(st.integers(0, 4)) == 0:
-            task["not_before"] = (
-                dt.date(2027, 1, 4) + dt.timedelta(days=draw(st.integers(0, 20)))
-            ).isoformat()
+        draw_links_and_release(draw, task, j)
         task["milestone"] = draw(st.sampled_from([None, "m0", "m1"]))
         tasks.append({k: v for k, v in task.items() if v is not None})
     milestones = [
@@ -105,6 +90,26 @@ def plans(draw: st.DrawFn, hard: bool = True) -> dict[str, Any]:
         "milestones": milestones,
         "tasks": tasks,
     }
+
+
+def draw_links_and_release(draw: st.DrawFn, task: dict[str, Any], j: int) -> None:
+    """Give task ``j`` random links of every type and lag to earlier tasks, maybe a not_before."""
+    deps = []
+    for k in range(j):
+        if draw(st.integers(0, 3)) == 0:
+            deps.append(
+                {
+                    "task": f"t{k}",
+                    "type": draw(st.sampled_from(["FS", "SS", "FF", "SF"])),
+                    "lag": draw(st.integers(-2, 3)),
+                }
+            )
+    if deps:
+        task["depends_on"] = deps
+    if draw(st.integers(0, 4)) == 0:
+        task["not_before"] = (
+            dt.date(2027, 1, 4) + dt.timedelta(days=draw(st.integers(0, 20)))
+        ).isoformat()
 
 
 def load_valid(data: dict[str, Any]) -> Any:

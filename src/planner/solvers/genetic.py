@@ -41,6 +41,7 @@ import numpy.typing as npt
 
 from planner.instance import Instance
 from planner.solvers.base import Assignment
+from planner.solvers.improve import _order
 from planner.solvers.objective import lateness_multiplier
 
 IntArray = npt.NDArray[np.signedinteger[Any]]
@@ -264,24 +265,6 @@ def _cropped(tab: Tables, starts: IntArray, fit: IntArray) -> Tables:
     return replace(tab, free=tab.free[:, :horizon], due=np.minimum(tab.due, horizon))
 
 
-def _topological(inst: Instance, keys: npt.NDArray[np.float64], succ: list[list[int]]) -> list[int]:
-    """A dependency-respecting order that takes the smallest key among ready tasks."""
-    import heapq
-
-    indeg = [len({p.pred for p in inst.predecessors[t]}) for t in range(len(inst.tasks))]
-    ready = [(keys[t], t) for t in range(len(inst.tasks)) if indeg[t] == 0]
-    heapq.heapify(ready)
-    out = []
-    while ready:
-        _, t = heapq.heappop(ready)
-        out.append(t)
-        for s in succ[t]:
-            indeg[s] -= 1
-            if indeg[s] == 0:
-                heapq.heappush(ready, (keys[s], s))
-    return out
-
-
 def _crossover(mother: IntArray, father: IntArray, rng: np.random.Generator, n: int) -> IntArray:
     """Two-point crossover of activity lists (Hartmann 1998): stays dependency-respecting."""
     lo, hi = sorted(rng.integers(0, n + 1, 2))
@@ -347,9 +330,9 @@ def evolve(
     spread = float(latest.max() - latest.min() + 1)
     keys = [latest + rng.random(n) * spread * rng.random() for _ in range(population)]
     keys[0] = latest.astype(np.float64)
-    lists = [_topological(inst, k, succ) for k in keys]
+    lists = [_order(inst, k) for k in keys]
     if start_from is not None:
-        lists[-1] = _topological(inst, np.array(start_from.starts, dtype=np.float64), succ)
+        lists[-1] = _order(inst, start_from.starts)
     state = _Population(*improve(tab, np.array(lists, dtype=np.int32)), rng)
     schedules = population
     tab = _cropped(tab, state.starts, state.fit)
