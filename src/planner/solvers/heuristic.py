@@ -67,11 +67,18 @@ class _Timeline:
         return latest
 
 
-def priority_keys(inst: Instance) -> list[tuple[int, int, int]]:
-    """Per task: (latest start by CPM and deadlines, task priority, index)."""
+def priority_keys(inst: Instance, finish: int | None = None) -> list[tuple[int, int, int]]:
+    """Per task: (latest start by CPM and deadlines, task priority, index).
+
+    CPM latest starts count back from ``finish`` (working days; default the CPM
+    length, which ignores capacity). Deadline-driven latest starts do not depend
+    on it, so a later ``finish`` makes work with deadlines relatively more urgent
+    than work without: see :func:`planner.solvers.improve.keyed_list_schedule`.
+    """
     analysis = cpm(inst)
     n = len(inst.tasks)
-    latest = list(analysis.ls)
+    shift = 0 if finish is None else max(0, finish - analysis.finish)
+    latest = [ls + shift for ls in analysis.ls]
     # deadline-driven latest starts, propagated backwards through dependencies
     due = [10**9] * n
     for m in inst.milestones:
@@ -428,10 +435,10 @@ class HeuristicSolver:
 
     def solve(self, instance: Instance, params: SolveParams) -> Result:
         """Schedule with the list scheduler; status feasible unless a hard deadline is missed."""
-        from planner.solvers.improve import justify
+        from planner.solvers.improve import keyed_list_schedule
 
         t0 = time.perf_counter()
-        a = justify(instance, list_schedule(instance))
+        a, _ = keyed_list_schedule(instance)
         secs = time.perf_counter() - t0
         misses = hard_deadline_misses(instance, a)
         parts = evaluate(instance, a)

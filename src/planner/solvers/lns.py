@@ -26,8 +26,8 @@ from planner.solvers.base import Assignment, Progress, Result, SolveParams, Stat
 from planner.solvers.bounds import lower_bound
 from planner.solvers.cpsat.model import add_hint, build_model, read_assignment
 from planner.solvers.cpsat.solver import Watch, configure, run_solver
-from planner.solvers.heuristic import hard_deadline_misses, list_schedule
-from planner.solvers.improve import forward, justify, score
+from planner.solvers.heuristic import hard_deadline_misses
+from planner.solvers.improve import forward, justify, keyed_list_schedule, score
 from planner.solvers.objective import evaluate, primary
 
 #: Plans with more tasks than this are solved by LNS under ``--solver auto``.
@@ -177,8 +177,7 @@ class LnsSolver:
         """Best schedule found within the time limit (status feasible: no optimality proof)."""
         t0 = time.perf_counter()
         inst = instance
-        a = params.hint or list_schedule(inst)
-        a = justify(inst, a)
+        a = justify(inst, params.hint) if params.hint is not None else keyed_list_schedule(inst)[0]
         first = time.perf_counter() - t0
         bound = float(lower_bound(inst))  # after the first schedule: the LP bound takes ~1 s
         best_score = score(inst, a)
