@@ -14,13 +14,15 @@ stopping at any moment (time limit, Ctrl-C) returns a valid schedule.
 
 from __future__ import annotations
 
+import bisect
 import random
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import replace
 
 from ortools.sat.python import cp_model as cp
 
+from planner.graph import EndIndex
 from planner.instance import Instance, IPrec, ITask, merge_ranges
 from planner.solvers.base import Assignment, Progress, Result, SolveParams, Status
 from planner.solvers.bounds import lower_bound
@@ -28,7 +30,7 @@ from planner.solvers.cpsat.model import add_hint, build_model, read_assignment
 from planner.solvers.cpsat.solver import Watch, configure, run_solver
 from planner.solvers.heuristic import hard_deadline_misses
 from planner.solvers.improve import forward, justify, keyed_list_schedule, score
-from planner.solvers.objective import evaluate, primary
+from planner.solvers.objective import evaluate, milestone_late_days, primary
 
 #: Plans with more tasks than this are solved by LNS under ``--solver auto``.
 AUTO_LNS_TASKS = 400
@@ -149,10 +151,14 @@ def solve_window(
     add_hint(built, sub, sub_hint)
     solver = cp.CpSolver()
     configure(solver, params, limit)
-    # windows are small and short-lived: symmetry detection costs more than it finds.
-    # (Presolve probing stays on: with cp_model_probing_level = 0 CP-SAT 9.15 aborts on
+    # windows are small and short-lived: symmetry detection costs more than it finds, and
+    # so does presolve. Its probing alone took 1.4 s twice on 80-task windows of
+    # large-3000 (people's frozen work makes long no-overlaps), so most 3 s windows ended
+    # before the search began; without presolve every window is searched. (Switching only
+    # probing off is not an option: with cp_model_probing_level = 0 CP-SAT 9.15 aborts on
     # some windows, "Check failed: heuristics.fixed_search != nullptr".)
     solver.parameters.symmetry_level = 0
+    solver.parameters.cp_model_presolve = False
     watch = Watch(SolveParams(on_progress=None), time.perf_counter(), "window")
     code, interrupted = run_solver(solver, model, watch)
     if code not in (cp.OPTIMAL, cp.FEASIBLE):
@@ -246,7 +252,14 @@ class LnsSolver:
     def _pick(
         self, inst: Instance, a: Assignment, size: int, rng: random.Random, sweep: int
     ) -> set[int]:
-        """A window of about ``size`` tasks: a time slice, sometimes one skill pool's."""
+        """A window of about ``size`` tasks: a time slice, a critical chain or a skill pool.
+
+        The three kinds take turns: time slices sweep the plan at random offsets,
+        the chain window frees what holds the finish (or a late milestone) where it
+        is, and the pool window one skill pool's work over a wider span.
+        """
+        if sweep % 3 == 1:
+            return chain_window(inst, a, size, rng)
         by_start = sorted(range(len(inst.tasks)), key=lambda t: (a.starts[t], t))
         if sweep % 3 == 2:
             # a skill pool: tasks sharing candidates with a random task, over a wider slice
@@ -263,3 +276,73 @@ class LnsSolver:
             return set(by_start)
         k = rng.randrange(0, n - size + 1)
         return set(by_start[k : k + size])
+
+
+def chain_window(inst: Instance, a: Assignment, size: int, rng: random.Random) -> set[int]:
+    """The tasks that hold a target where it is, and those competing with them.
+
+    The target is what finishes last or, half the time when soft milestones are
+    late, the last task of a late milestone (chosen with odds by weight x days
+    late). From it the walk goes back through everything that binds a start: a
+    tight dependency, a person or resource handed over that day (as
+    :func:`planner.solvers.repair.critical_blockers` does), nearest first, for at
+    most half the window. The rest of the window goes to tasks that overlap those
+    in time and could take their people or resources, so CP-SAT can reorder and
+    re-staff the chain rather than only slide it.
+    """
+    n = len(inst.tasks)
+    if n <= size:
+        return set(range(n))
+    ends = a.ends
+    roots = [t for t in range(n) if ends[t] == a.makespan]
+    late = [
+        (m, days)
+        for i, days in milestone_late_days(inst, a).items()
+        if days > 0 and not (m := inst.milestones[i]).hard
+    ]
+    if late and rng.random() < 0.5:
+        m = rng.choices([m for m, _ in late], weights=[m.weight * d for m, d in late])[0]
+        last = max(ends[t] for t in m.tasks)
+        roots = [t for t in m.tasks if ends[t] == last]
+    index = EndIndex.of(inst, a.people, ends)
+    chain: list[int] = []
+    seen = set(roots)
+    queue = deque(sorted(roots))
+    while queue and len(chain) < size // 2:
+        t = queue.popleft()
+        chain.append(t)
+        s = a.starts[t]
+        binders = [
+            p.pred
+            for p in inst.predecessors[t]
+            if s == a.starts[p.pred] + p.offset(a.spans[p.pred], a.spans[t])
+        ]
+        for p in a.people[t]:
+            binders.extend(index.by_person.get((p, s), ()))
+        for r, _ in inst.tasks[t].uses:
+            binders.extend(index.by_resource.get((r, s), ()))
+        for u in binders:
+            if u not in seen:
+                seen.add(u)
+                queue.append(u)
+    window = set(chain)
+    by_start = sorted(range(n), key=lambda t: (a.starts[t], t))
+    starts = [a.starts[t] for t in by_start]
+    longest = max(a.spans, default=0)
+    for t in chain:
+        if len(window) >= size:
+            break
+        pool = set(inst.tasks[t].candidates)
+        held = {r for r, _ in inst.tasks[t].uses}
+        lo = bisect.bisect_left(starts, a.starts[t] - longest)
+        hi = bisect.bisect_left(starts, ends[t])
+        near = [
+            u
+            for u in by_start[lo:hi]
+            if u not in window
+            and ends[u] > a.starts[t]
+            and (pool & set(inst.tasks[u].candidates) or held & {r for r, _ in inst.tasks[u].uses})
+        ]
+        near.sort(key=lambda u: (abs(a.starts[u] - a.starts[t]), u))
+        window.update(near[: size - len(window)])
+    return window
