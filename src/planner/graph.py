@@ -232,6 +232,31 @@ class EndIndex:
         )
 
 
+def tight_predecessors(
+    inst: Instance, t: int, starts: Sequence[int], spans: Sequence[int]
+) -> list[int]:
+    """Predecessors of ``t`` whose link (type and lag) fixes exactly its start."""
+    s = starts[t]
+    return [
+        p.pred
+        for p in inst.predecessors[t]
+        if s == starts[p.pred] + p.offset(spans[p.pred], spans[t])
+    ]
+
+
+def hand_overs(
+    inst: Instance, t: int, starts: Sequence[int], people: Sequence[Sequence[int]], index: EndIndex
+) -> list[int]:
+    """Tasks that free one of ``t``'s people or resources on the day ``t`` starts."""
+    s = starts[t]
+    out: list[int] = []
+    for person in people[t]:
+        out.extend(u for u in index.by_person.get((person, s), ()) if u != t)
+    for r, _units in inst.tasks[t].uses:
+        out.extend(u for u in index.by_resource.get((r, s), ()) if u != t)
+    return out
+
+
 def why_start(
     inst: Instance,
     t: int,

@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model as cp
 
-from planner.graph import EndIndex
+from planner.graph import EndIndex, hand_overs, tight_predecessors
 from planner.instance import Instance, IPrec, ITask, merge_ranges
 from planner.solvers.base import Assignment, Progress, Result, SolveParams, Status
 from planner.solvers.bounds import lower_bound
@@ -311,16 +311,8 @@ def chain_window(inst: Instance, a: Assignment, size: int, rng: random.Random) -
     while queue and len(chain) < size // 2:
         t = queue.popleft()
         chain.append(t)
-        s = a.starts[t]
-        binders = [
-            p.pred
-            for p in inst.predecessors[t]
-            if s == a.starts[p.pred] + p.offset(a.spans[p.pred], a.spans[t])
-        ]
-        for p in a.people[t]:
-            binders.extend(index.by_person.get((p, s), ()))
-        for r, _ in inst.tasks[t].uses:
-            binders.extend(index.by_resource.get((r, s), ()))
+        binders = tight_predecessors(inst, t, a.starts, a.spans)
+        binders += hand_overs(inst, t, a.starts, a.people, index)
         for u in binders:
             if u not in seen:
                 seen.add(u)

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 
 import networkx as nx
 
-from planner.graph import EndIndex
+from planner.graph import EndIndex, hand_overs, tight_predecessors
 from planner.instance import Instance
 from planner.solvers.base import Assignment
 from planner.solvers.heuristic import _State, earliest_with_crew, pick_crew, place_task
@@ -207,17 +207,8 @@ def critical_blockers(
     out: set[int] = set()
     while todo:
         t = todo.pop()
-        s = a.starts[t]
-        nxt: list[int] = [
-            p.pred
-            for p in inst.predecessors[t]
-            if s == a.starts[p.pred] + p.offset(a.spans[p.pred], a.spans[t])
-        ]
-        blocking: list[int] = []
-        for p in a.people[t]:
-            blocking.extend(index.by_person.get((p, s), ()))
-        for r, _ in inst.tasks[t].uses:
-            blocking.extend(index.by_resource.get((r, s), ()))
+        nxt = tight_predecessors(inst, t, a.starts, a.spans)
+        blocking = hand_overs(inst, t, a.starts, a.people, index)
         if t not in kept:
             out.update(u for u in blocking if u in kept)
         for u in nxt + blocking:
