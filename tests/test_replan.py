@@ -368,3 +368,37 @@ def test_bundled_example_progress_replans_validly(ml_solved: Any) -> None:
     assert growth.why is not None and growth.why.startswith(
         f"growth +{delta['growth']} wd: ingest-events"
     )
+
+
+def test_repair_keeps_new_work_off_a_person_with_two_running_tasks() -> None:
+    """Two running tasks of one person overlap as they happened; new work waits for both."""
+    plan = plan_from_data(
+        {
+            "version": 1,
+            "project": {"name": "overlap", "start": "2027-01-04"},
+            "people": [{"id": "ann"}],
+            "tasks": [
+                {"id": "long", "effort": 10},
+                {"id": "short", "effort": 2},
+                {"id": "next", "effort": 2},
+            ],
+        }
+    )
+    base = solve_plan(plan, SolveParams(time_limit=5)).schedule
+    prog = PlanProgress.model_validate(
+        {
+            "version": 1,
+            "today": "2027-01-08",
+            "tasks": {
+                # ann started both (long on day 0, short on day 2): short ends on day 5,
+                # long on day 14, so "next" may start on day 14 at the earliest
+                "long": {"status": "in_progress", "start": "2027-01-04", "remaining": 10},
+                "short": {"status": "in_progress", "start": "2027-01-06", "remaining": 1},
+            },
+        }
+    )
+    r = replan(plan, base, prog, SolveParams(time_limit=5), method="repair")
+    violations = check_schedule(plan, json.loads(r.schedule.to_json()))
+    _past, future = split_violations(violations, prog)
+    assert future == []
+    assert r.schedule.task("next").start >= r.schedule.task("long").finish

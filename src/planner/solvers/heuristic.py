@@ -28,23 +28,37 @@ from planner.solvers.objective import evaluate, primary
 
 
 class _Timeline:
-    """Busy [start, end) intervals of one person, sorted, for free-slot queries."""
+    """Busy [start, end) intervals of one person, sorted, for free-slot queries.
 
-    __slots__ = ("ends", "starts")
+    Intervals are normally disjoint (a person does one thing at a time), which lets
+    :meth:`conflict_end` stop at the first interval ending before the query. Work
+    booked as it happened can overlap (re-planning: two running tasks of one person
+    after slips); then ``overlapping`` is set and queries look at every earlier
+    interval, or a long running task hidden behind a short one would be missed.
+    """
+
+    __slots__ = ("ends", "overlapping", "starts")
 
     def __init__(self, busy: Sequence[tuple[int, int]] = ()) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
+        self.overlapping = False
         for lo, hi in sorted(busy):
             self.add(lo, hi)
 
     def add(self, lo: int, hi: int) -> None:
+        if lo >= hi:
+            return  # an empty interval holds no time (and would break the early stop)
         i = bisect.bisect_left(self.starts, lo)
+        if (i > 0 and self.ends[i - 1] > lo) or (i < len(self.starts) and self.starts[i] < hi):
+            self.overlapping = True
         self.starts.insert(i, lo)
         self.ends.insert(i, hi)
 
     def remove(self, lo: int, hi: int) -> None:
         """Free a busy interval added before with the same bounds."""
+        if lo >= hi:
+            return
         i = bisect.bisect_left(self.starts, lo)
         while self.ends[i] != hi or self.starts[i] != lo:
             i += 1
@@ -62,8 +76,9 @@ class _Timeline:
                 latest = self.ends[j] if latest is None else max(latest, self.ends[j])
                 j -= 1
                 continue
-            # intervals do not overlap each other, so earlier ones end earlier
-            break
+            if not self.overlapping:
+                break  # disjoint intervals: earlier ones end earlier
+            j -= 1
         return latest
 
 

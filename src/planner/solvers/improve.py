@@ -66,22 +66,37 @@ def forward(inst: Instance, a: Assignment, key: Sequence[float] | None = None) -
 
 
 class _Busy:
-    """Busy intervals of one person for latest-start queries."""
+    """Busy intervals of one person for latest-start queries.
+
+    Like :class:`planner.solvers.heuristic._Timeline`: disjoint intervals allow an
+    early stop; work booked as it happened may overlap, and then every earlier
+    interval is looked at.
+    """
 
     def __init__(self, busy: Sequence[tuple[int, int]]) -> None:
-        self.iv = sorted(busy)
+        self.iv: list[tuple[int, int]] = []
+        self.overlapping = False
+        for lo, hi in sorted(busy):
+            self.add(lo, hi)
 
     def add(self, lo: int, hi: int) -> None:
-        bisect.insort(self.iv, (lo, hi))
+        if lo >= hi:
+            return  # an empty interval holds no time (and would break the early stop)
+        i = bisect.bisect_left(self.iv, (lo, hi))
+        if (i > 0 and self.iv[i - 1][1] > lo) or (i < len(self.iv) and self.iv[i][0] < hi):
+            self.overlapping = True
+        self.iv.insert(i, (lo, hi))
 
     def conflict_start(self, lo: int, hi: int) -> int | None:
         """Smallest start of a busy interval overlapping [lo, hi), or None."""
         i = bisect.bisect_left(self.iv, (hi, -(10**18)))
         best = None
-        for j in range(i - 1, -1, -1):  # intervals are disjoint: ends increase with starts
+        for j in range(i - 1, -1, -1):
             b0, b1 = self.iv[j]
             if b1 <= lo:
-                break
+                if not self.overlapping:
+                    break  # disjoint intervals: ends increase with starts
+                continue
             best = b0
         return best
 
