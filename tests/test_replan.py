@@ -370,35 +370,50 @@ def test_bundled_example_progress_replans_validly(ml_solved: Any) -> None:
     )
 
 
-def test_repair_keeps_new_work_off_a_person_with_two_running_tasks() -> None:
-    """Two running tasks of one person overlap as they happened; new work waits for both."""
+def test_running_task_waiting_for_a_resource_keeps_its_crew() -> None:
+    """Two running tasks share the only rig; while one waits, its person takes no new work."""
     plan = plan_from_data(
         {
             "version": 1,
-            "project": {"name": "overlap", "start": "2027-01-04"},
-            "people": [{"id": "ann"}],
+            "project": {"name": "rig", "start": "2027-01-04"},
+            "skills": ["ops", "qa"],
+            "people": [{"id": "ann", "skills": ["ops"]}, {"id": "bob", "skills": ["qa"]}],
+            "resources": [{"id": "rig", "capacity": 1}],
             "tasks": [
-                {"id": "long", "effort": 10},
-                {"id": "short", "effort": 2},
-                {"id": "next", "effort": 2},
+                {"id": "soak", "effort": 4, "skills": ["ops"], "uses": {"rig": 1}},
+                {"id": "probe", "effort": 4, "skills": ["qa"], "uses": {"rig": 1}},
+                {"id": "notes", "effort": 2, "skills": ["qa"]},
             ],
         }
     )
     base = solve_plan(plan, SolveParams(time_limit=5)).schedule
+    # as it happened, both got onto the rig on day 0 and 1; from today (day 4) only one
+    # can continue, so probe waits until soak is done, and bob stays on probe meanwhile
     prog = PlanProgress.model_validate(
         {
             "version": 1,
             "today": "2027-01-08",
             "tasks": {
-                # ann started both (long on day 0, short on day 2): short ends on day 5,
-                # long on day 14, so "next" may start on day 14 at the earliest
-                "long": {"status": "in_progress", "start": "2027-01-04", "remaining": 10},
-                "short": {"status": "in_progress", "start": "2027-01-06", "remaining": 1},
+                "soak": {
+                    "status": "in_progress",
+                    "start": "2027-01-04",
+                    "assignees": ["ann"],
+                    "remaining": 3,
+                },
+                "probe": {
+                    "status": "in_progress",
+                    "start": "2027-01-05",
+                    "assignees": ["bob"],
+                    "remaining": 2,
+                },
             },
         }
     )
-    r = replan(plan, base, prog, SolveParams(time_limit=5), method="repair")
-    violations = check_schedule(plan, json.loads(r.schedule.to_json()))
-    _past, future = split_violations(violations, prog)
-    assert future == []
-    assert r.schedule.task("next").start >= r.schedule.task("long").finish
+    for method in ("repair", "cpsat"):
+        r = replan(plan, base, prog, SolveParams(time_limit=5), method=method)  # type: ignore[arg-type]
+        violations = check_schedule(plan, json.loads(r.schedule.to_json()))
+        _past, future = split_violations(violations, prog)
+        # the two running tasks shared the rig as it happened and each is shown as one
+        # stretch, so the rig's overlap cannot go away; nothing else may be wrong
+        assert [v.rule for v in future] in ([], [6]), (method, future)
+        assert r.schedule.task("notes").start > r.schedule.task("probe").finish

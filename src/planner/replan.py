@@ -130,23 +130,44 @@ def _sequence_running(
     """Fix where the work left of each running task starts, and hold its crew until then.
 
     Running work continues from ``today``, earliest started first; a task whose crew
-    is still busy with other running work (or away) waits for all of them. The
-    schedule shows a running task as one span from its actual start, so while it
-    waits its crew and resources stay with it: the waiting days are added to the
-    crew's unavailable days (``offs``) and to the resource ``blocks`` (where the
-    resource has room). Updates ``tasks`` and ``fixed`` in place.
+    is still busy with other running work (or away), or whose shared resource the
+    running work before it fills, waits for all of them. The schedule shows a
+    running task as one span from its actual start, so while it waits its crew and
+    resources stay with it: the waiting days are added to the crew's unavailable
+    days (``offs``) and to the resource ``blocks`` (where the resource has room).
+    (Left to the scheduler, a task waiting for a resource let other work take its
+    crew's waiting days, which the checker rightly sees as the crew on two tasks.)
+    Updates ``tasks`` and ``fixed`` in place.
     """
     running = sorted(
         (t for t, f in fixed.items() if f.status == "in_progress"),
         key=lambda t: (fixed[t].start, t),
     )
     busy = {p: list(o) for p, o in enumerate(offs)}
+    held: dict[tuple[int, int], int] = {}  # (resource, day) -> units of running rests
     limit = today + inst.horizon * 4 + 10_000
+
+    def room(t: int, lo: int, hi: int) -> bool:
+        """Whether task ``t``'s resources have room on [lo, hi) beside running rests."""
+        for r, units in inst.tasks[t].uses:
+            for d in range(lo, hi):
+                used = held.get((r, d), 0) + sum(
+                    u for rr, b0, b1, u in blocks if rr == r and b0 <= d < b1
+                )
+                if used + units > inst.resource_caps[r]:
+                    return False
+        return True
+
     for t in running:
         f = fixed[t]
         s = max(today, f.start)
-        while s < limit and not all(_free(busy[p], s, s + f.rest) for p in f.people):
+        while s < limit and not (
+            all(_free(busy[p], s, s + f.rest) for p in f.people) and room(t, s, s + f.rest)
+        ):
             s += 1
+        for r, units in inst.tasks[t].uses:
+            for d in range(s, s + f.rest):
+                held[(r, d)] = held.get((r, d), 0) + units
         for p in f.people:
             gaps = [d for d in range(max(today, f.start), s) if _free(busy[p], d, d + 1)]
             waits = merge_ranges([(d, d + 1) for d in gaps])
@@ -156,7 +177,9 @@ def _sequence_running(
         lo = max(today, f.start)
         for r, units in inst.tasks[t].uses:
             for d in range(lo, s):
-                used = sum(u for rr, b0, b1, u in blocks if rr == r and b0 <= d < b1)
+                used = held.get((r, d), 0) + sum(
+                    u for rr, b0, b1, u in blocks if rr == r and b0 <= d < b1
+                )
                 if used + units <= inst.resource_caps[r]:
                     blocks.append((r, d, d + 1, units))
         fixed[t] = dataclasses.replace(f, span=s + f.rest - f.start, rest_start=s)
