@@ -147,16 +147,17 @@ def _sequence_running(
     held: dict[tuple[int, int], int] = {}  # (resource, day) -> units of running rests
     limit = today + inst.horizon * 4 + 10_000
 
+    def used(r: int, d: int) -> int:
+        """Units of resource ``r`` taken on day ``d`` by running rests and blocks."""
+        return held.get((r, d), 0) + sum(u for rr, b0, b1, u in blocks if rr == r and b0 <= d < b1)
+
     def room(t: int, lo: int, hi: int) -> bool:
         """Whether task ``t``'s resources have room on [lo, hi) beside running rests."""
-        for r, units in inst.tasks[t].uses:
-            for d in range(lo, hi):
-                used = held.get((r, d), 0) + sum(
-                    u for rr, b0, b1, u in blocks if rr == r and b0 <= d < b1
-                )
-                if used + units > inst.resource_caps[r]:
-                    return False
-        return True
+        return all(
+            used(r, d) + units <= inst.resource_caps[r]
+            for r, units in inst.tasks[t].uses
+            for d in range(lo, hi)
+        )
 
     for t in running:
         f = fixed[t]
@@ -177,10 +178,7 @@ def _sequence_running(
         lo = max(today, f.start)
         for r, units in inst.tasks[t].uses:
             for d in range(lo, s):
-                used = held.get((r, d), 0) + sum(
-                    u for rr, b0, b1, u in blocks if rr == r and b0 <= d < b1
-                )
-                if used + units <= inst.resource_caps[r]:
+                if used(r, d) + units <= inst.resource_caps[r]:
                     blocks.append((r, d, d + 1, units))
         fixed[t] = dataclasses.replace(f, span=s + f.rest - f.start, rest_start=s)
         tasks[t] = dataclasses.replace(tasks[t], release=s)
