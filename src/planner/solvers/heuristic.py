@@ -30,11 +30,11 @@ from planner.solvers.objective import evaluate, primary
 class _Timeline:
     """Busy [start, end) intervals of one person, sorted, for free-slot queries.
 
-    Intervals are normally disjoint (a person does one thing at a time), which lets
-    :meth:`conflict_end` stop at the first interval ending before the query. Work
-    booked as it happened can overlap (re-planning: two running tasks of one person
-    after slips); then ``overlapping`` is set and queries look at every earlier
-    interval, or a long running task hidden behind a short one would be missed.
+    Bookings are normally disjoint (a person does one thing at a time), which lets
+    :meth:`conflict_end` stop at the first interval ending before the query. If two
+    bookings ever overlap (work booked as it happened need not be disjoint), then
+    ``overlapping`` is set and queries look at every earlier interval; otherwise a
+    long interval behind a short one would be missed.
     """
 
     __slots__ = ("ends", "overlapping", "starts")
