@@ -132,6 +132,57 @@ def uses_genetic(instance: Instance, params: SolveParams) -> bool:
     )
 
 
+class SolveThread:
+    """A CP-SAT solve in a worker thread, so Ctrl-C in the main thread can stop it cleanly.
+
+    The solve starts at once; :meth:`wait` waits for it (the main thread stays free for
+    other work until then, e.g. the population search beside :class:`SideSearch`).
+    """
+
+    def __init__(
+        self, solver: cp.CpSolver, model: cp.CpModel, watch: Watch, name: str = "cp-sat"
+    ) -> None:
+        self.solver = solver
+        self.code: Any = cp.UNKNOWN
+        self.done = threading.Event()
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(
+            target=self._run, args=(model, watch), name=name, daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, model: cp.CpModel, watch: Watch) -> None:
+        try:
+            self.code = self.solver.solve(model, watch)
+        except BaseException as exc:  # pragma: no cover - re-raised by wait()
+            self._error.append(exc)
+        finally:
+            self.done.set()
+
+    def wait(self) -> bool:
+        """Wait for the solve to end; True if Ctrl-C came meanwhile (it stops the search)."""
+        interrupted = False
+        # wait on an Event, not Thread.join: an interrupted join() can report a live thread
+        # as dead
+        while not self.done.is_set():
+            try:
+                self.done.wait(0.1)
+            except KeyboardInterrupt:
+                interrupted = True
+                self.solver.stop_search()
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return interrupted
+
+
+def run_solver(solver: cp.CpSolver, model: cp.CpModel, watch: Watch) -> tuple[int, bool]:
+    """Solve in a worker thread so Ctrl-C in the main thread can stop the search cleanly."""
+    job = SolveThread(solver, model, watch)
+    interrupted = job.wait()
+    return job.code, interrupted
+
+
 def _prepared(
     instance: Instance, hint: Assignment | None, lb: int
 ) -> tuple[BuiltModel, bool, ObjectiveParts | None]:
@@ -184,23 +235,19 @@ class SideSearch:
         # silent: the population search reports the incumbent while both run
         self.watch = Watch(SolveParams(on_progress=None), t0, "schedule")
         self.watch.first = first
-        self.code: Any = cp.UNKNOWN
-        self.error: list[BaseException] = []
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="cp-sat-side", daemon=True)
-        self.thread.start()
+        self.job = SolveThread(self.solver, self.built.model, self.watch, "cp-sat-side")
 
-    def _run(self) -> None:
-        try:
-            self.code = self.solver.solve(self.built.model, self.watch)
-        except BaseException as exc:  # pragma: no cover - re-raised by finish()
-            self.error.append(exc)
-        finally:
-            self.done.set()
+    @property
+    def code(self) -> Any:
+        """CP-SAT's status code (UNKNOWN while it runs)."""
+        return self.job.code
 
     def proven(self) -> bool:
         """True once this search has ended with a proof (optimum or infeasibility)."""
-        return self.done.is_set() and status_of(self.code) in (Status.OPTIMAL, Status.INFEASIBLE)
+        return self.job.done.is_set() and status_of(self.code) in (
+            Status.OPTIMAL,
+            Status.INFEASIBLE,
+        )
 
     def finish(self, *, wait: bool) -> bool:
         """End the search: stop it now, or with ``wait`` let it run to its own limit.
@@ -208,20 +255,9 @@ class SideSearch:
         Deterministic solves wait, so whether it proves does not depend on timing.
         Returns True if Ctrl-C came while waiting (the search is stopped then too).
         """
-        interrupted = False
         if not wait:
             self.solver.stop_search()
-        # wait on the Event, not Thread.join, so Ctrl-C reaches this thread cleanly
-        while not self.done.is_set():
-            try:
-                self.done.wait(0.1)
-            except KeyboardInterrupt:
-                interrupted = True
-                self.solver.stop_search()
-        self.thread.join()
-        if self.error:
-            raise self.error[0]
-        return interrupted
+        return self.job.wait()
 
     def assignment(self) -> Assignment | None:
         """Its best schedule, if it found one."""
@@ -295,36 +331,6 @@ def _interrupted_result(
         True,
         ("interrupted during the population search; its best schedule is used",),
     )
-
-
-def run_solver(solver: cp.CpSolver, model: cp.CpModel, watch: Watch) -> tuple[int, bool]:
-    """Solve in a worker thread so Ctrl-C in the main thread can stop the search cleanly."""
-    box: dict[str, Any] = {}
-    error: list[BaseException] = []
-    done = threading.Event()
-
-    def target() -> None:
-        try:
-            box["status"] = solver.solve(model, watch)
-        except BaseException as exc:  # pragma: no cover - surfaced below
-            error.append(exc)
-        finally:
-            done.set()
-
-    worker = threading.Thread(target=target, name="cp-sat", daemon=True)
-    worker.start()
-    interrupted = False
-    # wait on an Event, not Thread.join: an interrupted join() can report a live thread as dead
-    while not done.is_set():
-        try:
-            done.wait(0.1)
-        except KeyboardInterrupt:
-            interrupted = True
-            solver.stop_search()
-    worker.join()
-    if error:
-        raise error[0]
-    return box["status"], interrupted
 
 
 class CpSatSolver:
