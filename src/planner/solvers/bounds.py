@@ -60,6 +60,16 @@ def task_energy(inst: Instance, t: int) -> int:
     return task.work
 
 
+def resource_days(inst: Instance, r: int) -> int:
+    """Working days the work on resource ``r`` takes at its full capacity.
+
+    Its users at their shortest spans, units x days summed, over the capacity, rounded
+    up: no schedule keeps the resource busy for less.
+    """
+    load = sum(inst.min_span(t) * units for t, units in inst.resource_users[r])
+    return math.ceil(load / inst.resource_caps[r])
+
+
 def makespan_bounds(inst: Instance, extra_pools: dict[frozenset[int], str] | None = None) -> Bounds:
     """CPM, people-pool energy and resource energy bounds on the finish.
 
@@ -90,13 +100,12 @@ def makespan_bounds(inst: Instance, extra_pools: dict[frozenset[int], str] | Non
         if value > energy:
             energy, label = value, f"{name} ({len(pool)} people, {len(inside)} tasks)"
     resource = 0
-    for r, cap in enumerate(inst.resource_caps):
+    for r in range(len(inst.resource_caps)):
         users = inst.resource_users[r]
         if not users:
             continue
-        load = sum(c.spans[t] * u for t, u in users)
         value = (
-            min(head[t] for t, _ in users) + math.ceil(load / cap) + min(tail[t] for t, _ in users)
+            min(head[t] for t, _ in users) + resource_days(inst, r) + min(tail[t] for t, _ in users)
         )
         resource = max(resource, value)
     known = max(c.finish, energy, resource)

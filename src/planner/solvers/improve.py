@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import math
 from collections.abc import Sequence
 
 from planner.instance import Instance
 from planner.solvers.base import Assignment
+from planner.solvers.bounds import resource_days
 from planner.solvers.heuristic import _State, earliest_with_crew, hard_deadline_misses
 from planner.solvers.objective import evaluate, primary
 
@@ -231,10 +231,9 @@ def bottlenecks(inst: Instance, finish: int) -> list[tuple[int, int]]:
     """
     out = []
     for r, cap in enumerate(inst.resource_caps):
-        users = inst.resource_users[r]
-        if not users or cap <= 0:
+        if not inst.resource_users[r] or cap <= 0:
             continue
-        days = math.ceil(sum(inst.min_span(t) * units for t, units in users) / cap)
+        days = resource_days(inst, r)
         if days >= BOTTLENECK_SHARE * finish:
             out.append((days, r))
     out.sort(reverse=True)
