@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from planner.solvers.heuristic import _Timeline
-from planner.solvers.improve import _Busy
 
 
 def test_timeline_sees_a_long_interval_behind_a_short_one() -> None:
@@ -22,11 +21,13 @@ def test_timeline_of_disjoint_intervals_answers_as_before() -> None:
     assert line.conflict_end(2, 4) is None
     assert line.conflict_end(1, 5) == 6
     assert line.conflict_end(6, 8) is None
+    assert line.conflict_start(1, 5) == 0
+    assert line.conflict_start(6, 8) is None
 
 
-def test_busy_sees_a_long_interval_behind_a_short_one() -> None:
-    """The backward pass's busy list also handles overlapping busy time."""
-    busy = _Busy([(0, 14)])
+def test_earliest_conflict_sees_a_long_interval_behind_a_short_one() -> None:
+    """The backward pass's query (earliest overlapping start) handles overlapping busy time."""
+    busy = _Timeline([(0, 14)])
     busy.add(2, 5)
     assert busy.conflict_start(10, 12) == 0
     assert busy.conflict_start(14, 16) is None

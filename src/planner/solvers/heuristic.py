@@ -81,6 +81,20 @@ class _Timeline:
             j -= 1
         return latest
 
+    def conflict_start(self, lo: int, hi: int) -> int | None:
+        """Start of the earliest busy interval overlapping [lo, hi), or None if free.
+
+        For right-justification, which moves a task to end where such an interval
+        begins.
+        """
+        earliest = None
+        for j in range(bisect.bisect_left(self.starts, hi) - 1, -1, -1):
+            if self.ends[j] > lo:
+                earliest = self.starts[j]  # starts fall as j falls
+            elif not self.overlapping:
+                break  # disjoint intervals: earlier ones end earlier
+        return earliest
+
 
 def priority_keys(inst: Instance, finish: int | None = None) -> list[tuple[int, int, int]]:
     """Per task: (latest start by CPM and deadlines, task priority, index).

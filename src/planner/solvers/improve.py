@@ -11,14 +11,18 @@ by several percent (Valls, Ballestín & Quintanilla, EJOR 2005).
 
 from __future__ import annotations
 
-import bisect
 import heapq
 from collections.abc import Sequence
 
 from planner.instance import Instance
 from planner.solvers.base import Assignment
 from planner.solvers.bounds import resource_days
-from planner.solvers.heuristic import _State, earliest_with_crew, hard_deadline_misses
+from planner.solvers.heuristic import (
+    _State,
+    _Timeline,
+    earliest_with_crew,
+    hard_deadline_misses,
+)
 from planner.solvers.objective import evaluate, primary
 
 
@@ -65,49 +69,13 @@ def forward(inst: Instance, a: Assignment, key: Sequence[float] | None = None) -
     return Assignment(tuple(starts), a.spans, a.people)
 
 
-class _Busy:
-    """Busy intervals of one person for latest-start queries.
-
-    Like :class:`planner.solvers.heuristic._Timeline`: disjoint intervals allow an
-    early stop; work booked as it happened may overlap, and then every earlier
-    interval is looked at.
-    """
-
-    def __init__(self, busy: Sequence[tuple[int, int]]) -> None:
-        self.iv: list[tuple[int, int]] = []
-        self.overlapping = False
-        for lo, hi in sorted(busy):
-            self.add(lo, hi)
-
-    def add(self, lo: int, hi: int) -> None:
-        if lo >= hi:
-            return  # an empty interval holds no time (and would break the early stop)
-        i = bisect.bisect_left(self.iv, (lo, hi))
-        if (i > 0 and self.iv[i - 1][1] > lo) or (i < len(self.iv) and self.iv[i][0] < hi):
-            self.overlapping = True
-        self.iv.insert(i, (lo, hi))
-
-    def conflict_start(self, lo: int, hi: int) -> int | None:
-        """Smallest start of a busy interval overlapping [lo, hi), or None."""
-        i = bisect.bisect_left(self.iv, (hi, -(10**18)))
-        best = None
-        for j in range(i - 1, -1, -1):
-            b0, b1 = self.iv[j]
-            if b1 <= lo:
-                if not self.overlapping:
-                    break  # disjoint intervals: ends increase with starts
-                continue
-            best = b0
-        return best
-
-
 def backward(inst: Instance, a: Assignment) -> list[int]:
     """Right-justify before the current finish; returns the resulting starts as a priority."""
     n = len(inst.tasks)
     finish = a.makespan
     ends = a.ends
     order = _order(inst, [-e for e in ends], backward=True)
-    busy = [_Busy(p.off) for p in inst.people]
+    busy = [_Timeline(p.off) for p in inst.people]
     use: list[dict[int, int]] = [{} for _ in inst.resource_caps]
     for r, lo, hi, units in inst.resource_blocks:
         for day in range(lo, hi):
