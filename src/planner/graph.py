@@ -272,9 +272,9 @@ def why_start(
     """
     index = index or EndIndex.of(inst, people, ends)
     s = starts[t]
-    for p in inst.predecessors[t]:
-        if s == starts[p.pred] + p.offset(spans[p.pred], spans[t]):
-            return Binding(t, "dependency", by_task=p.pred)
+    tight = tight_predecessors(inst, t, starts, spans)
+    if tight:
+        return Binding(t, "dependency", by_task=tight[0])
     for person in people[t]:
         for u in index.by_person.get((person, s), ()):
             if u != t:
