@@ -144,20 +144,22 @@ def _sequence_running(
         key=lambda t: (fixed[t].start, t),
     )
     busy = {p: list(o) for p, o in enumerate(offs)}
-    held: dict[tuple[int, int], int] = {}  # (resource, day) -> units of running rests
     limit = today + inst.horizon * 4 + 10_000
+    # units of each resource taken per day by blocks, running rests and their waits; one
+    # map kept up to date, so no query re-reads the blocks (only resources running work uses)
+    needed = {r for t in running for r, _ in inst.tasks[t].uses}
+    taken: dict[tuple[int, int], int] = {}
+    for r, b0, b1, units in blocks:
+        if r in needed:
+            for d in range(b0, b1):
+                taken[(r, d)] = taken.get((r, d), 0) + units
 
-    def used(r: int, d: int) -> int:
-        """Units of resource ``r`` taken on day ``d`` by running rests and blocks."""
-        return held.get((r, d), 0) + sum(u for rr, b0, b1, u in blocks if rr == r and b0 <= d < b1)
+    def fits(r: int, d: int, units: int) -> bool:
+        return taken.get((r, d), 0) + units <= inst.resource_caps[r]
 
     def room(t: int, lo: int, hi: int) -> bool:
-        """Whether task ``t``'s resources have room on [lo, hi) beside running rests."""
-        return all(
-            used(r, d) + units <= inst.resource_caps[r]
-            for r, units in inst.tasks[t].uses
-            for d in range(lo, hi)
-        )
+        """Whether task ``t``'s resources have room on [lo, hi) beside what is taken."""
+        return all(fits(r, d, units) for r, units in inst.tasks[t].uses for d in range(lo, hi))
 
     for t in running:
         f = fixed[t]
@@ -168,7 +170,7 @@ def _sequence_running(
             s += 1
         for r, units in inst.tasks[t].uses:
             for d in range(s, s + f.rest):
-                held[(r, d)] = held.get((r, d), 0) + units
+                taken[(r, d)] = taken.get((r, d), 0) + units
         for p in f.people:
             gaps = [d for d in range(max(today, f.start), s) if _free(busy[p], d, d + 1)]
             waits = merge_ranges([(d, d + 1) for d in gaps])
@@ -178,8 +180,9 @@ def _sequence_running(
         lo = max(today, f.start)
         for r, units in inst.tasks[t].uses:
             for d in range(lo, s):
-                if used(r, d) + units <= inst.resource_caps[r]:
+                if fits(r, d, units):
                     blocks.append((r, d, d + 1, units))
+                    taken[(r, d)] = taken.get((r, d), 0) + units
         fixed[t] = dataclasses.replace(f, span=s + f.rest - f.start, rest_start=s)
         tasks[t] = dataclasses.replace(tasks[t], release=s)
 
