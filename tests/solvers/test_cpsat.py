@@ -265,3 +265,23 @@ def test_search_mix_follows_plan_size_and_people() -> None:
     assert search_mix(fixed(60, 0), 2) == (["no_lp"], 2)
     assert search_mix(fixed(61, 0), 2) == (["quick_restart"], 0)
     assert search_mix(fixed(61, 1), 2) == (["quick_restart"], 0)
+
+
+def test_people_plans_branch_on_task_order() -> None:
+    """Two-worker solves of plans with people order each person's tasks; the result checks."""
+    from planner.instance import compile_plan
+    from planner.solvers.cpsat.solver import branches_on_order
+
+    crews = small(
+        [
+            {"id": f"t{k}", "effort": 2 + k % 3, "assignees": 1 + k % 2, "skills": ["ml"]}
+            for k in range(8)
+        ]
+    )
+    machines = small([{"id": f"t{k}", "duration": 2, "assignees": 0} for k in range(8)])
+    assert branches_on_order(compile_plan(crews), 2)
+    assert not branches_on_order(compile_plan(crews), 4)
+    assert not branches_on_order(compile_plan(machines), 2)
+    solved = solve_plan(crews, SolveParams(time_limit=5, workers=2))
+    assert solved.schedule.status == "optimal"
+    valid(crews, solved)
