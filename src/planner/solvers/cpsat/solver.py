@@ -122,9 +122,10 @@ def branches_on_order(instance: Instance, workers: int) -> bool:
     CP-SAT's ``use_dynamic_precedence_in_disjunctive``: decisions order two intervals
     of one person instead of fixing a start time. On plans where who does what is the
     hard part (crews drawn from a few multi-skilled people), ordering the work of each
-    person finds the shorter schedules sooner (MSPSP, the six open instances x seeds
-    0-3, 30 s: 10 of 24 runs reach the best known against 7; BENCHMARKS.md). Like
-    :func:`search_mix`, only two-worker solves are tuned.
+    person finds the shorter schedules sooner (MSPSP, 30 s: the six open instances x
+    seeds 0-3 reach the best known in 10 of 24 runs against 7; all 42 give 38 and 37
+    with seeds 0 and 1 against 37 and 35, though one proven optimum is missed more
+    often; BENCHMARKS.md). Like :func:`search_mix`, only two-worker solves are tuned.
     """
     return workers == 2 and any(t.headcount > 0 for t in instance.tasks)
 
