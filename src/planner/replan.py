@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -148,14 +149,14 @@ def _sequence_running(
     # units of each resource taken per day by blocks, running rests and their waits; one
     # map kept up to date, so no query re-reads the blocks (only resources running work uses)
     needed = {r for t in running for r, _ in inst.tasks[t].uses}
-    taken: dict[tuple[int, int], int] = {}
+    taken: Counter[tuple[int, int]] = Counter()
     for r, b0, b1, units in blocks:
         if r in needed:
             for d in range(b0, b1):
-                taken[(r, d)] = taken.get((r, d), 0) + units
+                taken[r, d] += units
 
     def fits(r: int, d: int, units: int) -> bool:
-        return taken.get((r, d), 0) + units <= inst.resource_caps[r]
+        return taken[r, d] + units <= inst.resource_caps[r]
 
     def room(t: int, lo: int, hi: int) -> bool:
         """Whether task ``t``'s resources have room on [lo, hi) beside what is taken."""
@@ -163,26 +164,25 @@ def _sequence_running(
 
     for t in running:
         f = fixed[t]
-        s = max(today, f.start)
+        lo = s = max(today, f.start)
         while s < limit and not (
             all(_free(busy[p], s, s + f.rest) for p in f.people) and room(t, s, s + f.rest)
         ):
             s += 1
         for r, units in inst.tasks[t].uses:
             for d in range(s, s + f.rest):
-                taken[(r, d)] = taken.get((r, d), 0) + units
+                taken[r, d] += units
         for p in f.people:
-            gaps = [d for d in range(max(today, f.start), s) if _free(busy[p], d, d + 1)]
+            gaps = [d for d in range(lo, s) if _free(busy[p], d, d + 1)]
             waits = merge_ranges([(d, d + 1) for d in gaps])
             offs[p].extend(waits)
             busy[p].extend(waits)
             busy[p].append((s, s + f.rest))
-        lo = max(today, f.start)
         for r, units in inst.tasks[t].uses:
             for d in range(lo, s):
                 if fits(r, d, units):
                     blocks.append((r, d, d + 1, units))
-                    taken[(r, d)] = taken.get((r, d), 0) + units
+                    taken[r, d] += units
         fixed[t] = dataclasses.replace(f, span=s + f.rest - f.start, rest_start=s)
         tasks[t] = dataclasses.replace(tasks[t], release=s)
 
