@@ -160,6 +160,11 @@ class Instance:
         return self.sprint_offset + (sprint - 1) * self.sprint_length
 
     @cached_property
+    def needs_people(self) -> bool:
+        """True when some task needs people (assignees), i.e. who does what is to decide."""
+        return any(t.headcount > 0 for t in self.tasks)
+
+    @cached_property
     def graph(self) -> nx.DiGraph:
         """Dependency DAG over task indices; edge attribute ``deps`` lists the IPrecs."""
         g: nx.DiGraph = nx.DiGraph()

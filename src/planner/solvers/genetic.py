@@ -65,7 +65,8 @@ def applies(inst: Instance) -> bool:
     """True when every task has a fixed span and no people, and no team caps velocity."""
     return (
         len(inst.tasks) > 1
-        and all(t.headcount == 0 and t.duration is not None for t in inst.tasks)
+        and not inst.needs_people
+        and all(t.duration is not None for t in inst.tasks)
         and not any(team.velocity is not None for team in inst.teams)
     )
 

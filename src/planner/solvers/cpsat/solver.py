@@ -105,7 +105,7 @@ def search_mix(instance: Instance, workers: int) -> tuple[list[str], int]:
     if workers != 2:
         return [], 0
     n = len(instance.tasks)
-    if n <= PROOF_FOCUS_TASKS and all(t.headcount == 0 for t in instance.tasks):
+    if n <= PROOF_FOCUS_TASKS and not instance.needs_people:
         # j30's 13 slowest instances, seeds 0 / 1: all 13 proven, mean wall 1.2-1.3 s,
         # against 11 proven and 2.7-2.9 s with default_lp beside LNS
         return ["no_lp"], 2
@@ -127,7 +127,7 @@ def branches_on_order(instance: Instance, workers: int) -> bool:
     with seeds 0 and 1 against 37 and 35, though one proven optimum is missed more
     often; BENCHMARKS.md). Like :func:`search_mix`, only two-worker solves are tuned.
     """
-    return workers == 2 and any(t.headcount > 0 for t in instance.tasks)
+    return workers == 2 and instance.needs_people
 
 
 def uses_genetic(instance: Instance, params: SolveParams) -> bool:
