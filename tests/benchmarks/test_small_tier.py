@@ -36,6 +36,9 @@ pytestmark = pytest.mark.skipif(
 
 #: Quick j30 instances with proven optima (each proved in < 0.5 s here).
 J30_QUICK = ("j301_1", "j3010_1", "j3047_1")
+#: A j30 instance not proven in the plain phase (0.5 s) but with start-day literals
+#: (optimum proven in about 1.5 s; 2.5-10 s without them, BENCHMARKS.md).
+J30_HARD = "j3013_1"
 #: j120 instances with proven optima that the population search and CP-SAT close in
 #: about half a second (j12010_1: 111, j12050_1: 116).
 J120_QUICK = ("j12010_1", "j12050_1")
@@ -125,3 +128,22 @@ def test_generator_is_seeded_and_bounded() -> None:
     assert a == b
     bounds = lower_bounds(plan_from_data(a, spec.name))
     assert bounds.lb >= bounds.cpm > 0
+
+
+def test_j30_hard_proof_through_start_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A j30 instance the plain phase does not prove is proven with start-day literals."""
+    from planner.solvers.cpsat import solver as cpsat_solver
+
+    built_with: list[bool] = []
+    build = cpsat_solver.build_model
+
+    def watched(*args: object, **kwargs: object) -> object:
+        built_with.append(bool(kwargs.get("start_days")))
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cpsat_solver, "build_model", watched)
+    makespan, status, best, violations = _solve_known("j30", J30_HARD)
+    assert built_with == [False, True]
+    assert violations == []
+    assert makespan == best
+    assert status == Status.OPTIMAL

@@ -285,3 +285,22 @@ def test_people_plans_branch_on_task_order() -> None:
     solved = solve_plan(crews, SolveParams(time_limit=5, workers=2))
     assert solved.schedule.status == "optimal"
     valid(crews, solved)
+
+
+def test_start_days_follow_plan_size_people_and_spans() -> None:
+    """Only small people-free plans of fixed-length tasks get the start-day phase."""
+    from planner.instance import compile_plan
+    from planner.solvers.cpsat.solver import proves_by_days
+
+    def plan(n: int, **task: Any) -> Any:
+        inst = compile_plan(small([{"id": f"t{k}", **task} for k in range(n)]))
+        return inst, inst.horizon
+
+    machines, horizon = plan(5, duration=2, assignees=0)
+    assert proves_by_days(machines, SolveParams(), horizon)
+    assert not proves_by_days(machines, SolveParams(first_solution_only=True), horizon)
+    assert not proves_by_days(machines, SolveParams(), 1)  # no task fits: CP-SAT says so
+    big, big_horizon = plan(31, duration=2, assignees=0)
+    assert not proves_by_days(big, SolveParams(), big_horizon)
+    crews, crew_horizon = plan(5, effort=2, assignees=1, skills=["ml"])
+    assert not proves_by_days(crews, SolveParams(), crew_horizon)

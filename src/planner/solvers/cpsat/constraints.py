@@ -346,3 +346,116 @@ def add_disjunctive_cliques(model: cp.CpModel, inst: Instance, v: Vars) -> None:
     found = sorted(islice(cliques, CLIQUE_MAX_FOUND), key=lambda c: (-len(c), c))
     for clique in found[:CLIQUE_MAX_COUNT]:
         model.add_no_overlap([v.tasks[t].interval for t in clique])
+
+
+#: Plans with more tasks get no start-day literals (:func:`add_start_days`): measured on
+#: PSPLIB j30 (30 tasks); bigger plans are not measured with them.
+START_DAYS_MAX_TASKS = 30
+#: ... nor plans whose windows would need more literals than this (long horizons).
+START_DAYS_MAX_LITERALS = 20_000
+
+StartDays = dict[tuple[int, int], cp.IntVar]
+
+
+def start_windows(inst: Instance, horizon: int) -> list[tuple[int, int]] | None:
+    """Earliest and latest start of each task from releases, dependencies and the horizon.
+
+    Working days; the latest start keeps every successor chain inside ``horizon``.
+    None when some task's span is not fixed (its window would depend on the crew).
+    """
+    n = len(inst.tasks)
+    spans = [inst.min_span(t) for t in range(n)]
+    if any(spans[t] != inst.max_span(t) for t in range(n)):
+        return None
+    early = [task.release for task in inst.tasks]
+    for t in inst.topo_order:
+        for p in inst.successors[t]:
+            early[p.succ] = max(early[p.succ], early[t] + p.offset(spans[t], spans[p.succ]))
+    late = [horizon - spans[t] for t in range(n)]
+    for t in reversed(inst.topo_order):
+        for p in inst.successors[t]:
+            late[t] = min(late[t], late[p.succ] - p.offset(spans[t], spans[p.succ]))
+    return list(zip(early, late, strict=True))
+
+
+def start_days_apply(inst: Instance, horizon: int) -> bool:
+    """Whether :func:`add_start_days` and :func:`add_left_shift_rule` suit this plan.
+
+    Small people-free plans of fixed-length tasks whose windows are not too long.
+    """
+    if len(inst.tasks) > START_DAYS_MAX_TASKS or inst.needs_people:
+        return False
+    windows = start_windows(inst, horizon)
+    if windows is None or any(lo > hi for lo, hi in windows):
+        return False  # unfixed spans, or the horizon is too short (CP-SAT reports that)
+    size = sum(2 * (hi - lo + 1) + inst.min_span(t) for t, (lo, hi) in enumerate(windows))
+    return size <= START_DAYS_MAX_LITERALS
+
+
+def add_start_days(model: cp.CpModel, inst: Instance, v: Vars) -> StartDays:
+    """Redundant: a literal per possible start day of each task, and per day it runs.
+
+    Each start becomes exactly one of its "starts on day t" literals (within the
+    window of :func:`start_windows`), each "runs on day t" literal the sum of the
+    start literals that cover day t. The set of schedules is unchanged, but CP-SAT's
+    presolve probing now learns which start days of two tasks exclude each other
+    (about 100,000 binary clauses on PSPLIB's j3029_3) and its clause learning works
+    on days, as SAT encodings of the RCPSP do. Returns the start literals by
+    (task, day). Callers check :func:`start_days_apply` first.
+    """
+    windows = start_windows(inst, v.horizon)
+    assert windows is not None
+    out: StartDays = {}
+    for t, (lo, hi) in enumerate(windows):
+        tv = v.tasks[t]
+        task_id = inst.tasks[t].id
+        days = range(lo, hi + 1)
+        starts = [model.new_bool_var(f"starts[{task_id},{day}]") for day in days]
+        for day, lit in zip(days, starts, strict=True):
+            model.add(tv.start == day).only_enforce_if(lit)
+            out[(t, day)] = lit
+        model.add_exactly_one(starts)
+        model.add(tv.start == sum(day * lit for day, lit in zip(days, starts, strict=True)))
+        span = inst.min_span(t)  # 0 for a marker: it never runs on any day
+        for day in range(lo, hi + span):
+            covering = starts[max(0, day - span + 1 - lo) : day - lo + 1]
+            runs = model.new_bool_var(f"runs[{task_id},{day}]")
+            model.add(sum(covering) == runs)
+    return out
+
+
+def add_left_shift_rule(model: cp.CpModel, inst: Instance, starts: StartDays) -> None:
+    """Dominance: a task starts on its release day or when something that holds it back ends.
+
+    If task j starts on day t after its release and neither a dependency nor a task
+    sharing one of j's resources ends on day t (nor a fixed block on such a resource),
+    then on day t - 1 the resources j uses are no busier than on day t, so j can start a
+    day earlier without breaking any rule: every schedule can be shifted left until each
+    task is held back like this, and the shift makes no task end later. For objectives
+    that never prefer a later end (planner's finish, lateness, cost, compaction; not
+    re-planning's stability) some optimum keeps the rule, so adding it as clauses over
+    the start literals loses no optimum. It cuts the search to these "semi-active"
+    schedules: on PSPLIB j30's three slowest instances the proof takes 7-10 s instead of
+    10-16 s with the start literals alone (BENCHMARKS.md).
+    """
+    n = len(inst.tasks)
+    spans = [inst.min_span(t) for t in range(n)]
+    uses = [{r for r, u in task.uses if u > 0} for task in inst.tasks]
+    freed: dict[int, set[int]] = defaultdict(set)  # day -> resources a fixed block frees
+    for r, _lo, hi, _u in inst.resource_blocks:
+        freed[hi].add(r)
+    for (j, day), lit in starts.items():
+        if day <= inst.tasks[j].release or uses[j] & freed.get(day, set()):
+            continue
+        why: list[cp.IntVar] = []
+        for p in inst.predecessors[j]:
+            held = starts.get((p.pred, day - p.offset(spans[p.pred], spans[j])))
+            if held is not None:
+                why.append(held)
+        if spans[j] > 0:
+            for i in range(n):
+                if i != j and spans[i] > 0 and uses[i] & uses[j]:
+                    ends = starts.get((i, day - spans[i]))
+                    if ends is not None:
+                        why.append(ends)
+        model.add_bool_or([~lit, *why])

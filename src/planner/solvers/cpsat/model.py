@@ -27,9 +27,19 @@ class BuiltModel:
 
 
 def build_model(
-    inst: Instance, horizon: int | None = None, *, relaxable: bool = False
+    inst: Instance,
+    horizon: int | None = None,
+    *,
+    relaxable: bool = False,
+    start_days: bool = False,
 ) -> BuiltModel:
-    """The full model; with ``relaxable``, hard constraint groups hang on literals."""
+    """The full model; with ``relaxable``, hard constraint groups hang on literals.
+
+    ``start_days`` adds the start-day literals and the left-shift rule (for proofs on
+    small plans; see :func:`~planner.solvers.cpsat.constraints.start_days_apply`). The
+    rule keeps an optimum only for objectives that never prefer a later end, so a
+    caller that minimises anything else (re-planning's stability) must leave it off.
+    """
     model = cp.CpModel()
     model.name = inst.name
     v = add_task_vars(model, inst, horizon or inst.horizon, relax_release=relaxable)
@@ -48,6 +58,8 @@ def build_model(
     c.add_redundant_pools(model, inst, v)
     if not relaxable:  # resource clashes do not hold when capacities may be relaxed
         c.add_disjunctive_cliques(model, inst, v)
+    if start_days:
+        c.add_left_shift_rule(model, inst, c.add_start_days(model, inst, v))
     objective = primary_objective(model, inst, v)
     model.minimize(objective)
     return BuiltModel(model, v, objective, lits or {})

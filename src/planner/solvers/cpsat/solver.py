@@ -26,6 +26,7 @@ from planner.solvers.base import (
     Status,
 )
 from planner.solvers.bounds import makespan_bounds
+from planner.solvers.cpsat.constraints import start_days_apply
 from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
 from planner.solvers.cpsat.objective import compaction_expr, cost_expr
 from planner.solvers.heuristic import hard_deadline_misses
@@ -48,6 +49,10 @@ PROOF_FOCUS_TASKS = 60
 #: sample, 10 s: mean gap 1.86% with 0.8 (25 better, 5 worse) against 2.40% with 0.5
 #: (an earlier, smaller population) and 3.34% without the search.
 GENETIC_SHARE = 0.8
+#: On plans :func:`proves_by_days` picks, the plain first phase runs at most this long.
+#: Most such plans are proven in it (PSPLIB j30: mean 0.25 s), so only the rest pay the
+#: start-day literals' presolve (0.5-1 s).
+PLAIN_PHASE_SECONDS = 0.5
 
 
 class Watch(cp.CpSolverSolutionCallback):
@@ -146,6 +151,53 @@ def uses_genetic(instance: Instance, params: SolveParams) -> bool:
     )
 
 
+def proves_by_days(instance: Instance, params: SolveParams, horizon: int) -> bool:
+    """Whether stage 1 runs in two phases, the second with start-day literals.
+
+    Small people-free plans of fixed-length tasks (PSPLIB j30 and the like), where the
+    optimum is found in a second and the rest is proof: a plain search first (most are
+    proven in it), then, if not proven, a search with one literal per start day and
+    the left-shift rule (:func:`~planner.solvers.cpsat.constraints.add_start_days`,
+    :func:`~planner.solvers.cpsat.constraints.add_left_shift_rule`), which proves the
+    hard ones about twice as fast but costs a second of presolve on every plan.
+    """
+    return not params.first_solution_only and start_days_apply(instance, horizon)
+
+
+def _stage1_solver(
+    instance: Instance,
+    params: SolveParams,
+    limit: float,
+    t0: float,
+    first: float | None,
+    *,
+    days: bool = False,
+) -> tuple[cp.CpSolver, Watch]:
+    """A CP-SAT solver set up for stage 1 (search mix, branching), and its watch.
+
+    ``days``: the model has start-day literals, which carry the proof; lighter
+    propagation elsewhere then buys more conflicts per second (PSPLIB j30's three
+    slowest instances, seeds 0-2: 4.5-7.2 s against 6.4-9.9 s; BENCHMARKS.md).
+    """
+    solver = cp.CpSolver()
+    configure(solver, params, limit)
+    if days:
+        p = solver.parameters
+        p.use_sat_inprocessing = False
+        p.use_precedences_in_disjunctive_constraint = False
+        p.use_disjunctive_constraint_in_cumulative = False
+    subsolvers, full = search_mix(instance, params.workers)
+    solver.parameters.subsolvers.extend(subsolvers)
+    if full:
+        solver.parameters.num_full_subsolvers = full
+    if branches_on_order(instance, params.workers):
+        solver.parameters.use_dynamic_precedence_in_disjunctive = True
+    watch = Watch(params, t0, "schedule")
+    watch.first = first
+    solver.best_bound_callback = watch.on_bound
+    return solver, watch
+
+
 class SolveThread:
     """A CP-SAT solve in a worker thread, so Ctrl-C in the main thread can stop it cleanly.
 
@@ -197,21 +249,27 @@ def run_solver(solver: cp.CpSolver, model: cp.CpModel, watch: Watch) -> tuple[in
     return job.code, interrupted
 
 
+def _capped_horizon(instance: Instance, hint: Assignment | None) -> int:
+    """The model's horizon: the hint's finish when the hint is valid and nothing in it is late."""
+    if hint is None or hard_deadline_misses(instance, hint):
+        return instance.horizon
+    parts = evaluate(instance, hint)
+    # nothing is late in the hint, so an optimum finishes no later than it
+    return min(instance.horizon, parts.makespan) if parts.lateness == 0 else instance.horizon
+
+
 def _prepared(
-    instance: Instance, hint: Assignment | None, lb: int
+    instance: Instance, hint: Assignment | None, lb: int, *, start_days: bool = False
 ) -> tuple[BuiltModel, bool, ObjectiveParts | None]:
     """The stage-1 model: hinted, its horizon and objective capped by a valid hint, lb added.
 
     Returns the model, whether the hint is valid (meets every hard deadline) and
-    the hint's objective terms.
+    the hint's objective terms. ``start_days``: see :func:`build_model`.
     """
     heuristic_ok = hint is not None and not hard_deadline_misses(instance, hint)
-    horizon = instance.horizon
+    horizon = _capped_horizon(instance, hint)
     hint_parts = evaluate(instance, hint) if hint is not None else None
-    if heuristic_ok and hint_parts is not None and hint_parts.lateness == 0:
-        # nothing is late in the hint, so an optimum finishes no later than it
-        horizon = min(horizon, hint_parts.makespan)
-    built = build_model(instance, horizon)
+    built = build_model(instance, horizon, start_days=start_days)
     # a redundant bound CP-SAT does not derive itself: the people-pool energy and the
     # assignment LP (whole-day rounding per person) often beat its own bound by far
     if built.vars.makespan is not None and lb <= horizon:
@@ -395,18 +453,27 @@ class CpSatSolver:
                 lb = makespan_bounds(instance).makespan
             built, heuristic_ok, hint_parts = _prepared(instance, hint, lb)
             limit1 = max(0.1, params.time_limit - (time.perf_counter() - t0))
-            solver = cp.CpSolver()
-            configure(solver, params, limit1)
-            subsolvers, full = search_mix(instance, params.workers)
-            solver.parameters.subsolvers.extend(subsolvers)
-            if full:
-                solver.parameters.num_full_subsolvers = full
-            if branches_on_order(instance, params.workers):
-                solver.parameters.use_dynamic_precedence_in_disjunctive = True
-            watch = Watch(params, t0, "schedule")
-            watch.first = first_at
-            solver.best_bound_callback = watch.on_bound
+            two_phases = proves_by_days(instance, params, _capped_horizon(instance, hint))
+            if two_phases:
+                limit1 = min(limit1, PLAIN_PHASE_SECONDS)
+            solver, watch = _stage1_solver(instance, params, limit1, t0, first_at)
             code, interrupted = run_solver(solver, built.model, watch)
+            remaining = params.time_limit - (time.perf_counter() - t0)
+            if two_phases and code in (cp.FEASIBLE, cp.UNKNOWN) and not interrupted:
+                # not proven in the plain phase: again with start-day literals and the
+                # left-shift rule, the horizon cut to the best schedule found so far
+                best = read_assignment(solver, built, instance) if code == cp.FEASIBLE else hint
+                if remaining > 0.1 and proves_by_days(
+                    instance, params, _capped_horizon(instance, best)
+                ):
+                    built2, ok2, parts2 = _prepared(instance, best, lb, start_days=True)
+                    solver2, watch2 = _stage1_solver(
+                        instance, params, remaining, t0, watch.first, days=True
+                    )
+                    code2, interrupted = run_solver(solver2, built2.model, watch2)
+                    if code2 != cp.UNKNOWN or code == cp.UNKNOWN:
+                        built, heuristic_ok, hint_parts = built2, ok2, parts2
+                        solver, watch, code = solver2, watch2, code2
         status = status_of(code)
         notes: list[str] = []
         bound: float | None
