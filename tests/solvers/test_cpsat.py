@@ -288,7 +288,7 @@ def test_people_plans_branch_on_task_order() -> None:
 
 
 def test_start_days_follow_plan_size_people_and_spans() -> None:
-    """Only small people-free plans of fixed-length tasks get the start-day phase."""
+    """Only small plans of fixed-length tasks without velocity caps get the start-day phase."""
     from planner.instance import compile_plan
     from planner.solvers.cpsat.solver import proves_by_days
 
@@ -303,4 +303,14 @@ def test_start_days_follow_plan_size_people_and_spans() -> None:
     big, big_horizon = plan(31, duration=2, assignees=0)
     assert not proves_by_days(big, SolveParams(), big_horizon)
     crews, crew_horizon = plan(5, effort=2, assignees=1, skills=["ml"])
-    assert not proves_by_days(crews, SolveParams(), crew_horizon)
+    assert not proves_by_days(crews, SolveParams(), crew_horizon)  # spans follow the crew
+    staffed, staffed_horizon = plan(5, duration=2, assignees=1, skills=["ml"])
+    assert proves_by_days(staffed, SolveParams(), staffed_horizon)
+    paced = compile_plan(
+        small(
+            [{"id": f"t{k}", "duration": 2, "skills": ["ml"], "points": 3} for k in range(5)],
+            teams=[{"id": "core", "velocity": 10}],
+        )
+    )
+    # a velocity cap may forbid starting a day earlier: no left-shift rule there
+    assert not proves_by_days(paced, SolveParams(), paced.horizon)

@@ -215,12 +215,44 @@ def machine_plans(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+@st.composite
+def crew_plans(draw: st.DrawFn) -> dict[str, Any]:
+    """A random plan of fixed-length tasks with crews, mixed crews, time off and resources."""
+    data = draw(machine_plans())
+    people = []
+    for i in range(draw(st.integers(1, 3))):
+        # p0 has every skill, so most drawn crews can be staffed
+        skills = [s for s in SKILLS if i == 0 or draw(st.booleans())]
+        person: dict[str, Any] = {"id": f"p{i}", "skills": skills}
+        if draw(st.booleans()):
+            start = dt.date(2027, 1, 4) + dt.timedelta(days=draw(st.integers(0, 10)))
+            end = start + dt.timedelta(days=draw(st.integers(0, 4)))
+            person["time_off"] = [{"from": start.isoformat(), "to": end.isoformat()}]
+        people.append(person)
+    for task in data["tasks"]:
+        crew = draw(st.sampled_from(["none", "one", "two", "roles"]))
+        if crew == "roles":
+            task.pop("assignees")
+            task["roles"] = [{"skills": [s]} for s in SKILLS]
+        elif crew != "none":
+            task["assignees"] = 1 if crew == "one" else 2
+            skill = draw(st.sampled_from([None, *SKILLS]))
+            if skill:
+                task["skills"] = [skill]
+    return {**data, "people": people}
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(machine_plans(), st.integers(0, 1), st.integers(0, 6), st.integers(1, 4))
+@given(
+    st.one_of(machine_plans(), crew_plans()),
+    st.integers(0, 1),
+    st.integers(0, 6),
+    st.integers(1, 4),
+)
 def test_start_days_and_left_shift_keep_the_optimum(
     data: dict[str, Any], resource: int, block_start: int, block_days: int
 ) -> None:
-    """Start-day literals and the left-shift rule never lose the optimum, blocks or not."""
+    """Start-day literals and the left-shift rule never lose the optimum (crews, blocks, off)."""
     import dataclasses
 
     from ortools.sat.python import cp_model as cp

@@ -348,9 +348,11 @@ def add_disjunctive_cliques(model: cp.CpModel, inst: Instance, v: Vars) -> None:
         model.add_no_overlap([v.tasks[t].interval for t in clique])
 
 
-#: Plans with more tasks get no start-day literals (:func:`add_start_days`): measured on
-#: PSPLIB j30 (30 tasks); bigger plans are not measured with them.
+#: People-free plans with more tasks get no start-day literals (:func:`add_start_days`):
+#: measured on PSPLIB j30 (30 tasks); j60 and up are not measured with them.
 START_DAYS_MAX_TASKS = 30
+#: The same for plans where tasks need people: measured on MSPSP (18-60 tasks).
+START_DAYS_MAX_TASKS_PEOPLE = 60
 #: ... nor plans whose windows would need more literals than this (long horizons).
 START_DAYS_MAX_LITERALS = 20_000
 
@@ -381,9 +383,14 @@ def start_windows(inst: Instance, horizon: int) -> list[tuple[int, int]] | None:
 def start_days_apply(inst: Instance, horizon: int) -> bool:
     """Whether :func:`add_start_days` and :func:`add_left_shift_rule` suit this plan.
 
-    Small people-free plans of fixed-length tasks whose windows are not too long.
+    Small plans of fixed-length tasks whose windows are not too long, without
+    velocity caps (starting a task a day earlier may move it into a full sprint, so
+    the left-shift rule would not hold there).
     """
-    if len(inst.tasks) > START_DAYS_MAX_TASKS or inst.needs_people:
+    most = START_DAYS_MAX_TASKS_PEOPLE if inst.needs_people else START_DAYS_MAX_TASKS
+    if len(inst.tasks) > most:
+        return False
+    if any(tm.velocity for tm in inst.teams) and any(t.points for t in inst.tasks):
         return False
     windows = start_windows(inst, horizon)
     if windows is None or any(lo > hi for lo, hi in windows):
@@ -428,28 +435,39 @@ def add_left_shift_rule(model: cp.CpModel, inst: Instance, starts: StartDays) ->
     """Dominance: a task starts on its release day or when something that holds it back ends.
 
     If task j starts on day t after its release and neither a dependency nor a task
-    sharing one of j's resources ends on day t (nor a fixed block on such a resource),
-    then on day t - 1 the resources j uses are no busier than on day t, so j can start a
-    day earlier without breaking any rule: every schedule can be shifted left until each
+    sharing one of j's resources or qualified people ends on day t (nor a fixed block on
+    such a resource, nor time off of such a person), then on day t - 1 the resources and
+    people j uses are no busier than on day t, so j can start a day earlier with the
+    same crew without breaking any rule: every schedule can be shifted left until each
     task is held back like this, and the shift makes no task end later. For objectives
     that never prefer a later end (planner's finish, lateness, cost, compaction; not
     re-planning's stability) some optimum keeps the rule, so adding it as clauses over
     the start literals loses no optimum. It cuts the search to these "semi-active"
     schedules: on PSPLIB j30's three slowest instances the proof takes 7-10 s instead of
-    10-16 s with the start literals alone (BENCHMARKS.md).
+    10-16 s with the start literals alone (BENCHMARKS.md). Velocity caps break the
+    argument; :func:`start_days_apply` leaves such plans out.
     """
     n = len(inst.tasks)
     spans = [inst.min_span(t) for t in range(n)]
-    uses = [{r for r, u in task.uses if u > 0} for task in inst.tasks]
-    freed: dict[int, set[int]] = defaultdict(set)  # day -> resources a fixed block frees
+    # what may hold a task back: its resources (by index) and its qualified people
+    # (numbered after the resources)
+    person = len(inst.resource_caps)
+    uses = [
+        {r for r, u in task.uses if u > 0} | {person + p for p in task.candidates}
+        for task in inst.tasks
+    ]
+    freed: dict[int, set[int]] = defaultdict(set)  # day -> what a fixed block frees
     for r, _lo, hi, _u in inst.resource_blocks:
         freed[hi].add(r)
+    for k, who in enumerate(inst.people):
+        for _lo, hi in who.off:
+            freed[hi].add(person + k)
     for (j, day), lit in starts.items():
         if day <= inst.tasks[j].release or uses[j] & freed.get(day, set()):
             continue
         why: list[cp.IntVar] = []
-        for p in inst.predecessors[j]:
-            held = starts.get((p.pred, day - p.offset(spans[p.pred], spans[j])))
+        for link in inst.predecessors[j]:
+            held = starts.get((link.pred, day - link.offset(spans[link.pred], spans[j])))
             if held is not None:
                 why.append(held)
         if spans[j] > 0:
