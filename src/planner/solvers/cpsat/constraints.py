@@ -14,6 +14,7 @@ from itertools import islice
 import networkx as nx
 from ortools.sat.python import cp_model as cp
 
+from planner.graph import cpm
 from planner.instance import Instance
 from planner.solvers.cpsat.variables import Vars
 
@@ -362,22 +363,15 @@ StartDays = dict[tuple[int, int], cp.IntVar]
 def start_windows(inst: Instance, horizon: int) -> list[tuple[int, int]] | None:
     """Earliest and latest start of each task from releases, dependencies and the horizon.
 
-    Working days; the latest start keeps every successor chain inside ``horizon``.
-    None when some task's span is not fixed (its window would depend on the crew).
+    Working days: the critical path method's windows (:func:`planner.graph.cpm`) with
+    the latest starts moved from the CPM finish to ``horizon``. None when some task's
+    span is not fixed (its window would depend on the crew).
     """
-    n = len(inst.tasks)
-    spans = [inst.min_span(t) for t in range(n)]
-    if any(spans[t] != inst.max_span(t) for t in range(n)):
+    if any(inst.min_span(t) != inst.max_span(t) for t in range(len(inst.tasks))):
         return None
-    early = [task.release for task in inst.tasks]
-    for t in inst.topo_order:
-        for p in inst.successors[t]:
-            early[p.succ] = max(early[p.succ], early[t] + p.offset(spans[t], spans[p.succ]))
-    late = [horizon - spans[t] for t in range(n)]
-    for t in reversed(inst.topo_order):
-        for p in inst.successors[t]:
-            late[t] = min(late[t], late[p.succ] - p.offset(spans[t], spans[p.succ]))
-    return list(zip(early, late, strict=True))
+    times = cpm(inst)
+    shift = horizon - times.finish  # the backward pass moves with the finish it starts from
+    return [(es, ls + shift) for es, ls in zip(times.es, times.ls, strict=True)]
 
 
 def start_days_apply(inst: Instance, horizon: int) -> bool:
@@ -462,6 +456,14 @@ def add_left_shift_rule(model: cp.CpModel, inst: Instance, starts: StartDays) ->
     for k, who in enumerate(inst.people):
         for _lo, hi in who.off:
             freed[hi].add(person + k)
+    # tasks whose end may free what task j needs (a marker holds nothing back and needs
+    # nothing, so only its dependencies count)
+    sharing = [
+        [i for i in range(n) if i != j and spans[i] > 0 and uses[i] & uses[j]]
+        if spans[j] > 0
+        else []
+        for j in range(n)
+    ]
     for (j, day), lit in starts.items():
         if day <= inst.tasks[j].release or uses[j] & freed.get(day, set()):
             continue
@@ -470,10 +472,8 @@ def add_left_shift_rule(model: cp.CpModel, inst: Instance, starts: StartDays) ->
             held = starts.get((link.pred, day - link.offset(spans[link.pred], spans[j])))
             if held is not None:
                 why.append(held)
-        if spans[j] > 0:
-            for i in range(n):
-                if i != j and spans[i] > 0 and uses[i] & uses[j]:
-                    ends = starts.get((i, day - spans[i]))
-                    if ends is not None:
-                        why.append(ends)
+        for i in sharing[j]:
+            ends = starts.get((i, day - spans[i]))
+            if ends is not None:
+                why.append(ends)
         model.add_bool_or([~lit, *why])

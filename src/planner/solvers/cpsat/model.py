@@ -24,6 +24,8 @@ class BuiltModel:
     vars: Vars
     objective: cp.LinearExpr
     lits: dict[tuple[str, int], cp.IntVar] = field(default_factory=dict)
+    #: whether it holds the start-day literals and the left-shift rule
+    start_days: bool = False
 
 
 def build_model(
@@ -62,7 +64,7 @@ def build_model(
         c.add_left_shift_rule(model, inst, c.add_start_days(model, inst, v))
     objective = primary_objective(model, inst, v)
     model.minimize(objective)
-    return BuiltModel(model, v, objective, lits or {})
+    return BuiltModel(model, v, objective, lits or {}, start_days)
 
 
 def _relax_literals(model: cp.CpModel, inst: Instance) -> dict[tuple[str, int], cp.IntVar]:

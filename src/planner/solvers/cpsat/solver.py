@@ -252,26 +252,24 @@ def run_solver(solver: cp.CpSolver, model: cp.CpModel, watch: Watch) -> tuple[in
     return job.code, interrupted
 
 
-def _capped_horizon(instance: Instance, hint: Assignment | None) -> int:
-    """The model's horizon: the hint's finish when the hint is valid and nothing in it is late."""
-    if hint is None or hard_deadline_misses(instance, hint):
-        return instance.horizon
-    parts = evaluate(instance, hint)
-    # nothing is late in the hint, so an optimum finishes no later than it
-    return min(instance.horizon, parts.makespan) if parts.lateness == 0 else instance.horizon
-
-
 def _prepared(
     instance: Instance, hint: Assignment | None, lb: int, *, start_days: bool = False
 ) -> tuple[BuiltModel, bool, ObjectiveParts | None]:
     """The stage-1 model: hinted, its horizon and objective capped by a valid hint, lb added.
 
     Returns the model, whether the hint is valid (meets every hard deadline) and
-    the hint's objective terms. ``start_days``: see :func:`build_model`.
+    the hint's objective terms. ``start_days`` asks for the start-day literals and the
+    left-shift rule (:func:`build_model`), which the model gets only where
+    :func:`~planner.solvers.cpsat.constraints.start_days_apply` allows them at its
+    horizon (``BuiltModel.start_days`` tells).
     """
     heuristic_ok = hint is not None and not hard_deadline_misses(instance, hint)
-    horizon = _capped_horizon(instance, hint)
+    horizon = instance.horizon
     hint_parts = evaluate(instance, hint) if hint is not None else None
+    if heuristic_ok and hint_parts is not None and hint_parts.lateness == 0:
+        # nothing is late in the hint, so an optimum finishes no later than it
+        horizon = min(horizon, hint_parts.makespan)
+    start_days = start_days and start_days_apply(instance, horizon)
     built = build_model(instance, horizon, start_days=start_days)
     # a redundant bound CP-SAT does not derive itself: the people-pool energy and the
     # assignment LP (whole-day rounding per person) often beat its own bound by far
@@ -456,7 +454,7 @@ class CpSatSolver:
                 lb = makespan_bounds(instance).makespan
             built, heuristic_ok, hint_parts = _prepared(instance, hint, lb)
             limit1 = max(0.1, params.time_limit - (time.perf_counter() - t0))
-            two_phases = proves_by_days(instance, params, _capped_horizon(instance, hint))
+            two_phases = proves_by_days(instance, params, built.vars.horizon)
             if two_phases:
                 limit1 = min(limit1, PLAIN_PHASE_SECONDS)
             solver, watch = _stage1_solver(instance, params, limit1, t0, first_at)
@@ -468,11 +466,10 @@ class CpSatSolver:
                 # that schedule is late somewhere the horizon stays long and the windows
                 # may be too big: then the plain search simply goes on from it)
                 best = read_assignment(solver, built, instance) if code == cp.FEASIBLE else hint
-                days = proves_by_days(instance, params, _capped_horizon(instance, best))
                 if remaining > 0.1:
-                    built2, ok2, parts2 = _prepared(instance, best, lb, start_days=days)
+                    built2, ok2, parts2 = _prepared(instance, best, lb, start_days=True)
                     solver2, watch2 = _stage1_solver(
-                        instance, params, remaining, t0, watch.first, days=days
+                        instance, params, remaining, t0, watch.first, days=built2.start_days
                     )
                     code2, interrupted = run_solver(solver2, built2.model, watch2)
                     if code2 != cp.UNKNOWN or code == cp.UNKNOWN:
