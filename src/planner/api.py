@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.calendar import WorkCalendar
-from planner.errors import Diagnostic, ExitCode, InfeasibleError, NoSolutionError, PlannerError
-from planner.explain import explain_infeasible
+from planner.errors import ExitCode, InfeasibleError, NoSolutionError, PlannerError
 from planner.instance import Instance, compile_plan
 from planner.model.loader import load_plan
 from planner.model.plan import Plan
@@ -42,6 +41,9 @@ def solve_plan(
     inst = compile_plan(plan, cal)
     result = get_solver(solver).solve(inst, params)
     if result.status == Status.INFEASIBLE:
+        # the explanation rebuilds a CP-SAT model: OR-Tools loads only for infeasible plans
+        from planner.explain import explain_infeasible
+
         diags = explain_infeasible(plan, inst, cal, time_limit=max(5.0, params.time_limit))
         raise InfeasibleError(
             diags, "the plan is infeasible: no schedule meets all its hard constraints"
@@ -71,26 +73,3 @@ def schedule_file(
 ) -> Solved:
     """Load a plan file and schedule it."""
     return solve_plan(load_plan(path), params, solver)
-
-
-def missing_schedule_ids(plan: Plan, schedule: Schedule) -> list[Diagnostic]:
-    """Diagnostics when a schedule does not belong to a plan (task ids differ)."""
-    plan_ids = {t.id for t in plan.tasks}
-    sched_ids = {t.id for t in schedule.tasks}
-    out = []
-    if plan_ids - sched_ids:
-        out.append(
-            Diagnostic(
-                "schedule lacks plan tasks: " + ", ".join(sorted(plan_ids - sched_ids)[:10]),
-                hint="re-run `planner schedule` for this plan",
-            )
-        )
-    if sched_ids - plan_ids:
-        out.append(
-            Diagnostic(
-                "schedule has tasks not in the plan: "
-                + ", ".join(sorted(sched_ids - plan_ids)[:10]),
-                hint="is this the schedule of another plan?",
-            )
-        )
-    return out

@@ -95,12 +95,11 @@ def register(app: typer.Typer) -> None:
         quiet: cli.Quiet = False,
     ) -> None:
         """Re-plan after slippage: fix what happened, move as little as possible, say why."""
-        from planner.api import missing_schedule_ids
         from planner.diff import render, rich_view
         from planner.fileio import write_atomic
         from planner.model.progress import load_progress
         from planner.replan import replan
-        from planner.schedule import read_schedule, write_schedule
+        from planner.schedule import missing_schedule_ids, read_schedule, write_schedule
         from planner.solvers.base import SolveParams
 
         as_of = _parse_today(today)

@@ -230,3 +230,26 @@ def read_schedule(path: str | Path) -> Schedule:
             for e in exc.errors()
         ]
         raise input_error(diags, f"{p}: not a valid schedule file") from None
+
+
+def missing_schedule_ids(plan: Plan, schedule: Schedule) -> list[Diagnostic]:
+    """Diagnostics when a schedule does not belong to a plan (task ids differ)."""
+    plan_ids = {t.id for t in plan.tasks}
+    sched_ids = {t.id for t in schedule.tasks}
+    out = []
+    if plan_ids - sched_ids:
+        out.append(
+            Diagnostic(
+                "schedule lacks plan tasks: " + ", ".join(sorted(plan_ids - sched_ids)[:10]),
+                hint="re-run `planner schedule` for this plan",
+            )
+        )
+    if sched_ids - plan_ids:
+        out.append(
+            Diagnostic(
+                "schedule has tasks not in the plan: "
+                + ", ".join(sorted(sched_ids - plan_ids)[:10]),
+                hint="is this the schedule of another plan?",
+            )
+        )
+    return out

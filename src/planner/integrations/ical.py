@@ -377,7 +377,7 @@ def _check_inputs(
 ) -> None:
     """Every problem with the inputs at once, before anything is written."""
     # imported here: planner.api pulls in the solvers, which this module does not need
-    from planner.api import missing_schedule_ids
+    from planner.schedule import missing_schedule_ids
 
     diags = list(missing_schedule_ids(plan, schedule))
     person_ids = [p.id for p in plan.people]

@@ -624,7 +624,7 @@ def plan_push(
             "the plan has no `jira:` section",
             hint="add `jira: {project: KEY, board: <scrum board id>}` to the plan",
         )
-    from planner.api import missing_schedule_ids
+    from planner.schedule import missing_schedule_ids
 
     mismatch = missing_schedule_ids(plan, schedule)
     if mismatch:

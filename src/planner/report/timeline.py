@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, Protocol
 
-from planner.api import missing_schedule_ids
 from planner.calendar import WorkCalendar
 from planner.errors import Diagnostic, input_error
 from planner.model.plan import Plan
-from planner.schedule import Schedule, ScheduledMilestone, ScheduledTask
+from planner.schedule import Schedule, ScheduledMilestone, ScheduledTask, missing_schedule_ids
 
 GroupBy = Literal["person", "epic", "milestone"]
 GROUP_BY: tuple[GroupBy, ...] = ("person", "epic", "milestone")

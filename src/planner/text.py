@@ -1,0 +1,38 @@
+"""Small text helpers shared by every view: slugs, shortened labels, plurals, numbers.
+
+Pure functions on strings and numbers; nothing here knows about plans or schedules.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def slug(text: str, fallback: str = "plan", max_len: int | None = None) -> str:
+    """Lower-case ASCII words joined by dashes (``"Churn model"`` -> ``churn-model``).
+
+    ``fallback`` stands in when nothing is left; ``max_len`` cuts the slug (at a word
+    boundary's dash, which is then dropped).
+    """
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if max_len is not None:
+        s = s[:max_len].strip("-")
+    return s or fallback
+
+
+def short(text: str | None, width: int, empty: str = "—") -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis if longer."""
+    if text is None:
+        return empty
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 task"``, ``"3 tasks"`` (``many`` for irregular plurals)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def num(x: float) -> str:
+    """A number without a trailing ``.0``: ``2.0`` -> ``2``, ``2.5`` -> ``2.5``."""
+    return f"{x:g}"
