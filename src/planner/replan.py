@@ -44,11 +44,11 @@ from planner.solvers.base import Assignment, Result, SolveParams, Status
 from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
 from planner.solvers.cpsat.objective import compaction_expr
 from planner.solvers.cpsat.solver import Watch, configure, run_solver, status_of
-from planner.solvers.heuristic import hard_deadline_misses, list_schedule
 from planner.solvers.improve import forward
 from planner.solvers.lns import AUTO_LNS_TASKS
-from planner.solvers.objective import evaluate, primary
+from planner.solvers.objective import evaluate, hard_deadline_misses, primary
 from planner.solvers.repair import critical_blockers, repair
+from planner.solvers.serial import list_schedule
 
 Stability = Literal["low", "normal", "high"]
 STABILITY_LEVELS: tuple[Stability, ...] = ("low", "normal", "high")

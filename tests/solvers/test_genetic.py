@@ -21,8 +21,8 @@ from planner.schedule import make_schedule
 from planner.solvers import SolveParams, genetic
 from planner.solvers.base import Result, Status
 from planner.solvers.cpsat import solver as cpsat_solver
-from planner.solvers.heuristic import list_schedule
 from planner.solvers.objective import evaluate, primary
+from planner.solvers.serial import list_schedule
 from tests.solvers.test_properties import draw_links_and_release
 
 

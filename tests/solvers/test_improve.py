@@ -11,9 +11,9 @@ from planner.check import check_schedule
 from planner.instance import compile_plan
 from planner.model import plan_from_data
 from planner.solvers import SolveParams
-from planner.solvers.heuristic import list_schedule
 from planner.solvers.improve import bottlenecks, justify, keyed_list_schedule, score
 from planner.solvers.objective import evaluate
+from planner.solvers.serial import list_schedule
 from tests.solvers.test_properties import load_valid, plans
 
 

@@ -41,8 +41,8 @@ import numpy.typing as npt
 
 from planner.instance import Instance
 from planner.solvers.base import Assignment
-from planner.solvers.improve import _order
 from planner.solvers.objective import lateness_multiplier
+from planner.solvers.serial import precedence_order
 
 IntArray = npt.NDArray[np.signedinteger[Any]]
 BoolArray = npt.NDArray[np.bool_]
@@ -331,9 +331,9 @@ def evolve(
     spread = float(latest.max() - latest.min() + 1)
     keys = [latest + rng.random(n) * spread * rng.random() for _ in range(population)]
     keys[0] = latest.astype(np.float64)
-    lists = [_order(inst, k) for k in keys]
+    lists = [precedence_order(inst, k) for k in keys]
     if start_from is not None:
-        lists[-1] = _order(inst, start_from.starts)
+        lists[-1] = precedence_order(inst, start_from.starts)
     state = _Population(*improve(tab, np.array(lists, dtype=np.int32)), rng)
     schedules = population
     tab = _cropped(tab, state.starts, state.fit)

@@ -11,47 +11,27 @@ by several percent (Valls, Ballestín & Quintanilla, EJOR 2005).
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 
 from planner.instance import Instance
 from planner.solvers.base import Assignment
 from planner.solvers.bounds import resource_days
-from planner.solvers.heuristic import (
-    _State,
-    _Timeline,
+from planner.solvers.objective import evaluate, hard_deadline_misses, primary
+from planner.solvers.serial import (
+    PartialSchedule,
+    Timeline,
     earliest_with_crew,
-    hard_deadline_misses,
+    list_schedule,
+    precedence_order,
+    priority_keys,
 )
-from planner.solvers.objective import evaluate, primary
-
-
-def _order(inst: Instance, key: Sequence[float], *, backward: bool = False) -> list[int]:
-    """Tasks in increasing ``key``, never before their predecessors (or, with
-    ``backward``, never before their successors)."""
-    n = len(inst.tasks)
-    before = inst.successors if backward else inst.predecessors
-    after = inst.predecessors if backward else inst.successors
-    waiting = [len(before[t]) for t in range(n)]
-    heap = [(key[t], t) for t in range(n) if waiting[t] == 0]
-    heapq.heapify(heap)
-    out = []
-    while heap:
-        _, t = heapq.heappop(heap)
-        out.append(t)
-        for dep in after[t]:
-            nxt = dep.pred if backward else dep.succ
-            waiting[nxt] -= 1
-            if waiting[nxt] == 0:
-                heapq.heappush(heap, (key[nxt], nxt))
-    return out
 
 
 def forward(inst: Instance, a: Assignment, key: Sequence[float] | None = None) -> Assignment:
     """Left-justify: earliest feasible start for each task, same crews, in ``key`` order."""
     n = len(inst.tasks)
-    order = _order(inst, key if key is not None else a.starts)
-    st = _State(inst)
+    order = precedence_order(inst, key if key is not None else a.starts)
+    st = PartialSchedule(inst)
     starts = [0] * n
     limit = inst.horizon * 4 + 10_000
     for t in order:
@@ -74,8 +54,8 @@ def backward(inst: Instance, a: Assignment) -> list[int]:
     n = len(inst.tasks)
     finish = a.makespan
     ends = a.ends
-    order = _order(inst, [-e for e in ends], backward=True)
-    busy = [_Timeline(p.off) for p in inst.people]
+    order = precedence_order(inst, [-e for e in ends], backward=True)
+    busy = [Timeline(p.off) for p in inst.people]
     use: list[dict[int, int]] = [{} for _ in inst.resource_caps]
     for r, lo, hi, units in inst.resource_blocks:
         for day in range(lo, hi):
@@ -160,8 +140,6 @@ def keyed_list_schedule(inst: Instance) -> tuple[Assignment, Keys]:
     slack (``large-3000``: finish 225 → 202 at the same lateness). Every pass is kept
     only if it scores better, so no pass makes the schedule worse.
     """
-    from planner.solvers.heuristic import list_schedule, priority_keys
-
     keys = priority_keys(inst)
     best = justify(inst, list_schedule(inst, keys))
     best_score = score(inst, best)
@@ -220,8 +198,6 @@ def best_list_schedule(
     """
     import random
     import time
-
-    from planner.solvers.heuristic import list_schedule
 
     t0 = time.perf_counter()
     best, keys = keyed_list_schedule(inst)

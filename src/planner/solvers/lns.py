@@ -28,9 +28,8 @@ from planner.solvers.base import Assignment, Progress, Result, SolveParams, Stat
 from planner.solvers.bounds import lower_bound
 from planner.solvers.cpsat.model import add_hint, build_model, read_assignment
 from planner.solvers.cpsat.solver import Watch, configure, run_solver
-from planner.solvers.heuristic import hard_deadline_misses
 from planner.solvers.improve import forward, justify, keyed_list_schedule, score
-from planner.solvers.objective import evaluate, milestone_late_days, primary
+from planner.solvers.objective import evaluate, hard_deadline_misses, milestone_late_days, primary
 
 #: Plans with more tasks than this are solved by LNS under ``--solver auto``.
 AUTO_LNS_TASKS = 400

@@ -59,3 +59,16 @@ def milestone_late_days(inst: Instance, a: Assignment) -> dict[int, int]:
             continue
         out[i] = max(0, max(ends[t] for t in m.tasks) - 1 - m.deadline)
     return out
+
+
+def hard_deadline_misses(inst: Instance, a: Assignment) -> list[int]:
+    """Indices of hard milestones the assignment misses."""
+    ends = a.ends
+    return [
+        i
+        for i, m in enumerate(inst.milestones)
+        if m.hard
+        and m.deadline is not None
+        and m.tasks
+        and max(ends[t] for t in m.tasks) - 1 > m.deadline
+    ]

@@ -33,7 +33,7 @@ import networkx as nx
 from planner.graph import EndIndex, hand_overs, tight_predecessors
 from planner.instance import Instance
 from planner.solvers.base import Assignment
-from planner.solvers.heuristic import _State, earliest_with_crew, pick_crew, place_task
+from planner.solvers.serial import PartialSchedule, earliest_with_crew, pick_crew, place_task
 
 
 def _kept_crew(inst: Instance, t: int, people: Sequence[int]) -> tuple[int, ...] | None:
@@ -73,7 +73,7 @@ def repair(
     re-placed in their turn, around the reservations (they push nothing further).
     """
     n = len(inst.tasks)
-    st = _State(inst)
+    st = PartialSchedule(inst)
     limit = inst.horizon * 4 + 10_000
     starts = [0] * n
     spans = [0] * n
@@ -94,7 +94,7 @@ def repair(
     # reserve every baseline slot that is still free, earliest first; ``done`` holds
     # only what is booked for good (fixed, kept and re-placed work), ``st`` that plus
     # the reservations
-    done = _State(inst)
+    done = PartialSchedule(inst)
     for t in firsts_sorted:
         done.place(t, starts[t], spans[t], crews[t])
     firsts = set(first)

@@ -29,9 +29,8 @@ from planner.solvers.bounds import makespan_bounds
 from planner.solvers.cpsat.constraints import start_days_apply
 from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
 from planner.solvers.cpsat.objective import compaction_expr, cost_expr
-from planner.solvers.heuristic import hard_deadline_misses
 from planner.solvers.improve import best_list_schedule
-from planner.solvers.objective import evaluate, primary
+from planner.solvers.objective import evaluate, hard_deadline_misses, primary
 
 #: Above this many tasks, two-worker solves trade CP-SAT's LP-based full search for
 #: quick restarts (better schedules, weaker proofs).

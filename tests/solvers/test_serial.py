@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from planner.solvers.heuristic import _Timeline
+from planner.solvers.serial import Timeline
 
 
 def test_timeline_sees_a_long_interval_behind_a_short_one() -> None:
     """Overlapping busy time (two running tasks) still blocks a slot after the short one."""
-    line = _Timeline([(0, 14)])
+    line = Timeline([(0, 14)])
     line.add(2, 5)  # a second task of the same person, as it happened
     assert line.conflict_end(5, 7) == 14
     assert line.conflict_end(14, 16) is None
@@ -15,7 +15,7 @@ def test_timeline_sees_a_long_interval_behind_a_short_one() -> None:
 
 def test_timeline_of_disjoint_intervals_answers_as_before() -> None:
     """Disjoint busy time: the nearest overlapping interval's end, free gaps are free."""
-    line = _Timeline([(0, 2), (4, 6)])
+    line = Timeline([(0, 2), (4, 6)])
     line.add(8, 9)
     line.add(3, 3)  # empty: holds no time
     assert line.conflict_end(2, 4) is None
@@ -27,7 +27,7 @@ def test_timeline_of_disjoint_intervals_answers_as_before() -> None:
 
 def test_earliest_conflict_sees_a_long_interval_behind_a_short_one() -> None:
     """The backward pass's query (earliest overlapping start) handles overlapping busy time."""
-    busy = _Timeline([(0, 14)])
+    busy = Timeline([(0, 14)])
     busy.add(2, 5)
     assert busy.conflict_start(10, 12) == 0
     assert busy.conflict_start(14, 16) is None
