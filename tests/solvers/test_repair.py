@@ -14,13 +14,13 @@ from planner.check import check_schedule
 from planner.model import load_plan
 from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
-from planner.replan import prepare, replan, split_violations
+from planner.replan import freeze, replan, split_violations
 from planner.schedule import Schedule
 from planner.solvers import SolveParams
 from planner.solvers.repair import critical_blockers, repair
 from tests.conftest import EXAMPLES
 from tests.solvers.test_properties import load_valid, plans
-from tests.test_replan import progress_from
+from tests.replan.test_replan import progress_from
 
 
 def assert_honours_past(base: Schedule, prog: PlanProgress, new: Schedule) -> None:
@@ -92,17 +92,19 @@ def test_repair_keeps_more_in_place_than_low_stability() -> None:
 def test_release_frees_kept_tasks_for_re_placement() -> None:
     """Tasks in ``release`` are never reported as kept, and kept ones sit on their baseline."""
     plan, base, prog, _ = ml_case(1.5)
-    prep = prepare(plan, base, prog)
+    prep = freeze(plan, base, prog)
     inst = prep.instance
-    a, kept = repair(inst, prep.base_start, prep.base_people, list(prep.fixed), 5.0)
+    a, kept = repair(inst, prep.baseline.start, prep.baseline.people, list(prep.fixed), 5.0)
     assert kept
     for t in kept:
-        assert a.starts[t] == prep.base_start[t]
-        assert set(a.people[t]) == set(prep.base_people[t])
+        assert a.starts[t] == prep.baseline.start[t]
+        assert set(a.people[t]) == set(prep.baseline.people[t])
     blockers = critical_blockers(inst, a, kept)
     assert blockers <= kept
     some = frozenset(list(kept)[:3])
-    _a2, kept2 = repair(inst, prep.base_start, prep.base_people, list(prep.fixed), 5.0, some)
+    _a2, kept2 = repair(
+        inst, prep.baseline.start, prep.baseline.people, list(prep.fixed), 5.0, some
+    )
     assert not (kept2 & some)
 
 

@@ -27,7 +27,7 @@ from planner.instance import Instance, IPrec, ITask, merge_ranges
 from planner.solvers.base import Assignment, Progress, Result, SolveParams, Status
 from planner.solvers.bounds import lower_bound
 from planner.solvers.cpsat.model import add_hint, build_model, read_assignment
-from planner.solvers.cpsat.solver import Watch, configure, run_solver
+from planner.solvers.cpsat.run import Watch, configure, run_solver
 from planner.solvers.improve import forward, justify, keyed_list_schedule, score
 from planner.solvers.objective import evaluate, hard_deadline_misses, milestone_late_days, primary
 

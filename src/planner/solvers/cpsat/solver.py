@@ -8,7 +8,6 @@ Stage 2 gets whatever is left of the time limit (at most a third of it).
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +28,14 @@ from planner.solvers.bounds import makespan_bounds
 from planner.solvers.cpsat.constraints import start_days_apply
 from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
 from planner.solvers.cpsat.objective import compaction_expr, cost_expr
+from planner.solvers.cpsat.run import (
+    SolveThread,
+    Watch,
+    configure,
+    resolve,
+    run_solver,
+    status_of,
+)
 from planner.solvers.improve import best_list_schedule
 from planner.solvers.objective import evaluate, hard_deadline_misses, primary
 
@@ -52,52 +59,6 @@ GENETIC_SHARE = 0.8
 #: Most such plans are proven in it (PSPLIB j30: mean 0.25 s), so only the rest pay the
 #: start-day literals' presolve (0.5-1 s).
 PLAIN_PHASE_SECONDS = 0.5
-
-
-class Watch(cp.CpSolverSolutionCallback):
-    """Reports each improving schedule and bound to the progress function."""
-
-    def __init__(self, params: SolveParams, t0: float, stage: str) -> None:
-        super().__init__()
-        self.params = params
-        self.t0 = t0
-        self.stage = stage
-        self.first: float | None = None
-        self.bound: float | None = None
-
-    def on_solution_callback(self) -> None:
-        now = time.perf_counter() - self.t0
-        if self.first is None:
-            self.first = now
-        if self.params.first_solution_only:
-            self.stop_search()
-        if self.params.on_progress:
-            self.params.on_progress(
-                Progress(now, self.objective_value, self.best_objective_bound, self.stage)
-            )
-
-    def on_bound(self, bound: float) -> None:
-        self.bound = bound
-        if self.params.on_progress:
-            self.params.on_progress(
-                Progress(time.perf_counter() - self.t0, None, bound, self.stage)
-            )
-
-
-def configure(solver: cp.CpSolver, params: SolveParams, limit: float) -> None:
-    p = solver.parameters
-    p.num_workers = max(1, params.workers)
-    p.random_seed = params.seed
-    p.log_search_progress = params.log
-    # Ctrl-C is handled by planner (stop_search from the main thread), not by CP-SAT
-    p.catch_sigint_signal = False
-    # the wall-clock limit is always a hard cap
-    p.max_time_in_seconds = max(0.05, limit)
-    if params.deterministic:
-        # reproducible: interleaved workers and a deterministic (work-based) time limit,
-        # which ends the search before the wall clock does on an ordinary machine
-        p.interleave_search = True
-        p.max_deterministic_time = max(0.05, limit)
 
 
 def search_mix(instance: Instance, workers: int) -> tuple[list[str], int]:
@@ -198,57 +159,6 @@ def _stage1_solver(
     watch.first = first
     solver.best_bound_callback = watch.on_bound
     return solver, watch
-
-
-class SolveThread:
-    """A CP-SAT solve in a worker thread, so Ctrl-C in the main thread can stop it cleanly.
-
-    The solve starts at once; :meth:`wait` waits for it (the main thread stays free for
-    other work until then, e.g. the population search beside :class:`SideSearch`).
-    """
-
-    def __init__(
-        self, solver: cp.CpSolver, model: cp.CpModel, watch: Watch, name: str = "cp-sat"
-    ) -> None:
-        self.solver = solver
-        self.code: Any = cp.UNKNOWN
-        self.done = threading.Event()
-        self._error: list[BaseException] = []
-        self._thread = threading.Thread(
-            target=self._run, args=(model, watch), name=name, daemon=True
-        )
-        self._thread.start()
-
-    def _run(self, model: cp.CpModel, watch: Watch) -> None:
-        try:
-            self.code = self.solver.solve(model, watch)
-        except BaseException as exc:  # pragma: no cover - re-raised by wait()
-            self._error.append(exc)
-        finally:
-            self.done.set()
-
-    def wait(self) -> bool:
-        """Wait for the solve to end; True if Ctrl-C came meanwhile (it stops the search)."""
-        interrupted = False
-        # wait on an Event, not Thread.join: an interrupted join() can report a live thread
-        # as dead
-        while not self.done.is_set():
-            try:
-                self.done.wait(0.1)
-            except KeyboardInterrupt:
-                interrupted = True
-                self.solver.stop_search()
-        self._thread.join()
-        if self._error:
-            raise self._error[0]
-        return interrupted
-
-
-def run_solver(solver: cp.CpSolver, model: cp.CpModel, watch: Watch) -> tuple[int, bool]:
-    """Solve in a worker thread so Ctrl-C in the main thread can stop the search cleanly."""
-    job = SolveThread(solver, model, watch)
-    interrupted = job.wait()
-    return job.code, interrupted
 
 
 def _prepared(
@@ -543,22 +453,4 @@ class CpSatSolver:
             model.minimize(cp.LinearExpr.sum([weight * cost, compact]))
         else:
             model.minimize(compact)
-        model.clear_hints()
-        add_hint(built, inst, a)
-        solver = cp.CpSolver()
-        configure(solver, params, limit)
-        watch = Watch(SolveParams(on_progress=None), time.perf_counter(), "polish")
-        code, interrupted = run_solver(solver, model, watch)
-        if status_of(code) in (Status.OPTIMAL, Status.FEASIBLE):
-            return read_assignment(solver, built, inst), interrupted
-        return None, interrupted
-
-
-def status_of(code: int) -> Status:
-    if code == cp.OPTIMAL:
-        return Status.OPTIMAL
-    if code == cp.FEASIBLE:
-        return Status.FEASIBLE
-    if code == cp.INFEASIBLE:
-        return Status.INFEASIBLE
-    return Status.UNKNOWN
+        return resolve(built, inst, a, params, limit, "polish")
