@@ -1,9 +1,8 @@
 """A genetic algorithm over activity lists for plans whose tasks need no people.
 
-Why: on plans of fixed-length tasks sharing resources (GPUs, rigs; PSPLIB-like),
-CP-SAT with two workers and a few seconds proves small plans but leaves schedules
-on the table past ~60 tasks, where the low-capacity ones are hard (PSPLIB j120:
-12-14% above the best known on its hardest instances). Schedule-generation
+Why: on plans of fixed-length tasks sharing resources (GPUs, rigs), CP-SAT with two
+workers and a few seconds proves small plans but leaves schedules on the table past
+~60 tasks, where the low-capacity ones are hard. Schedule-generation
 metaheuristics are the classic answer there, and they need thousands of
 schedules per second. Python's list scheduler builds one in milliseconds, so
 this module schedules a whole **population at once with numpy**: step k places
@@ -11,10 +10,9 @@ the k-th task of every individual's activity list in the same array operations
 (serial schedule generation, Kolisch 1996). Each child is double-justified
 (forward-backward improvement, Valls et al. 2005); selection keeps the best
 distinct schedules. Children come from two-point crossover of activity lists
-(Hartmann 1998) and swaps of independent neighbours. On PSPLIB j120 one pass
-costs about 0.17 ms per individual this way and a justified child (three passes)
-0.5 ms, against 4 ms for one pass of the list scheduler and 24 ms for its double
-justification: 8 s give some 5,000 justified schedules.
+(Hartmann 1998) and swaps of independent neighbours. A batch pass costs a fraction of
+a millisecond per individual, an order of magnitude less than the list scheduler
+(BENCHMARKS.md).
 
 Scope (:func:`applies`): every task has a fixed span and no people, and no team
 has a velocity cap. The forward pass honours everything such a plan states —
@@ -47,15 +45,15 @@ from planner.solvers.serial import precedence_order
 IntArray = npt.NDArray[np.signedinteger[Any]]
 BoolArray = npt.NDArray[np.bool_]
 
-#: Individuals per generation (j120's hardest instances, 5 s: 100 beat 30, 60 and 150).
+#: Individuals per generation (the best of the sizes tried; BENCHMARKS.md).
 POPULATION = 100
 #: Offset standing for "no dependency" in the dense offset tables.
 NO_LINK = -(10**7)
 #: Fitness of a schedule that breaks a hard end bound or does not fit the horizon.
 INVALID = np.iinfo(np.int64).max // 4
-#: Array element operations per second assumed for deterministic work budgets
-#: (measured about 5e8 on the 2-core benchmark machine; a fixed number keeps
-#: ``deterministic`` runs identical on any machine).
+#: Array element operations per second assumed for deterministic work budgets (the
+#: benchmark machine's rate; a fixed number keeps ``deterministic`` runs identical on any
+#: machine).
 WORK_RATE = 5e8
 #: numpy's fixed cost of one step of the batch SGS, in the same element operations.
 STEP_OVERHEAD = 20_000

@@ -131,13 +131,12 @@ def keyed_list_schedule(inst: Instance) -> tuple[Assignment, Keys]:
     count back from the CPM length, which ignores capacity; where people or
     resources are the bottleneck the real finish is much later, so all work looks
     more urgent than work whose deadline falls after the CPM length, and deadline
-    work is done last (``large-3000``: weighted lateness 586,320 against 145,000,
-    the CPM lower bound). So on a plan with deadlines a second pass counts CPM
+    work is done last (BENCHMARKS.md). So on a plan with deadlines a second pass counts CPM
     latest starts back from the first schedule's finish, and the better of the two
     schedules is kept. Without deadlines the second pass would repeat the first
     (every key moves by the same amount) and is skipped. Then, for each bottleneck
     resource (:func:`bottlenecks`), a pass pulls its users forward by the resource's
-    slack (``large-3000``: finish 225 → 202 at the same lateness). Every pass is kept
+    slack. Every pass is kept
     only if it scores better, so no pass makes the schedule worse.
     """
     keys = priority_keys(inst)
@@ -158,8 +157,8 @@ def keyed_list_schedule(inst: Instance) -> tuple[Assignment, Keys]:
 
 
 #: A shared resource is a bottleneck when its work fills at least this share of the
-#: schedule's length (``large-3000``: one unit with 184 days of work in 225 days, 0.82;
-#: ``large-2000``'s busiest, 138 of 206 = 0.67, gains nothing from a pass).
+#: schedule's length (between the busiest resources that gained and that did not;
+#: BENCHMARKS.md).
 BOTTLENECK_SHARE = 0.75
 #: At most this many bottleneck passes, busiest resource first.
 BOTTLENECK_PASSES = 2
@@ -169,11 +168,10 @@ def bottlenecks(inst: Instance, finish: int) -> list[tuple[int, int]]:
     """Shared resources whose work nearly fills ``finish`` days, with their slack in days.
 
     Latest starts leave a bottleneck resource's users to the end when they have no
-    long successor chains, and the resource then idles early and runs late (on
-    ``large-3000`` the last 29 days were one capacity-1 resource's queue, its tasks
-    free to start on day 0). The slack, ``finish`` minus the days of work on the
-    resource, is how much earlier than their latest start its users must begin for
-    the resource to finish by ``finish``: the pass pulls their keys forward by it.
+    long successor chains, and the resource then idles early and runs late. The slack,
+    ``finish`` minus the days of work on the resource, is how much earlier than their
+    latest start its users must begin for the resource to finish by ``finish``: the
+    pass pulls their keys forward by it.
     """
     out = []
     for r, cap in enumerate(inst.resource_caps):

@@ -150,12 +150,9 @@ def solve_window(
     add_hint(built, sub, sub_hint)
     solver = cp.CpSolver()
     configure(solver, params, limit)
-    # windows are small and short-lived: symmetry detection costs more than it finds, and
-    # so does presolve. Its probing alone took 1.4 s twice on 80-task windows of
-    # large-3000 (people's frozen work makes long no-overlaps), so most 3 s windows ended
-    # before the search began; without presolve every window is searched. (Switching only
-    # probing off is not an option: with cp_model_probing_level = 0 CP-SAT 9.15 aborts on
-    # some windows, "Check failed: heuristics.fixed_search != nullptr".)
+    # windows are small and short-lived: symmetry detection and presolve cost more than
+    # they find (probing alone can outlast a window; switching only probing off aborts
+    # CP-SAT 9.15 on some windows; BENCHMARKS.md)
     solver.parameters.symmetry_level = 0
     solver.parameters.cp_model_presolve = False
     watch = Watch(SolveParams(on_progress=None), time.perf_counter(), "window")

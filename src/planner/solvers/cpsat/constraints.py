@@ -287,15 +287,11 @@ def add_redundant_pools(model: cp.CpModel, inst: Instance, v: Vars) -> None:
         )
 
 
-#: Plans with more tasks get no clique constraints. The cliques speed up proofs (PSPLIB
-#: j30: 471 proven vs 470, mean wall 0.33 s vs 0.41 s) but slow the search for schedules
-#: on bigger plans, where the time goes to unproven instances (j60 sample: 1-2 worse on 4
-#: of the 7 unproven, one proof lost; j120 sample: mean gap 3.66% vs 3.32-3.43%). 30 is
-#: the largest size measured to gain; sizes between 30 and 60 are not measured.
+#: Plans with more tasks get no clique constraints: the cliques speed up proofs on small
+#: plans but slow the search for schedules on bigger ones (runs: BENCHMARKS.md).
 CLIQUE_MAX_TASKS = 30
 #: Maximal cliques looked at, and how many of the largest become constraints: the largest
-#: carry the reasoning, many small ones only slow propagation (j30's 13 hardest, two
-#: seeds: 10 largest 23 of 26 proven, mean wall 2.8 s; all 20 of 26, 3.5 s; none 20, 5.1 s).
+#: carry the reasoning, many small ones only slow propagation (BENCHMARKS.md).
 CLIQUE_MAX_FOUND = 400
 CLIQUE_MAX_COUNT = 10
 
@@ -308,12 +304,9 @@ def add_disjunctive_cliques(model: cp.CpModel, inst: Instance, v: Vars) -> None:
     cumulative only sees its own resource, so a triangle of clashes over three
     resources, or clashes next to a precedence chain, is invisible to each one;
     a no-overlap over the clique lets CP-SAT's disjunctive reasoning (edge
-    finding, detectable precedences) order the whole set. On PSPLIB j30's hard
-    instances this proves j309_2, j3045_2 and j3045_6 in a fraction of a second
-    instead of 6-10 s or not at all (BENCHMARKS.md). The set of schedules is unchanged.
-
-    Clashes between crews (two tasks needing more qualified people than their pools
-    hold) were tried too and left out: neutral on MSPSP (BENCHMARKS.md).
+    finding, detectable precedences) order the whole set, which proves hard small
+    plans much faster (BENCHMARKS.md). The set of schedules is unchanged. Clashes
+    between crews were tried too and left out (neutral).
     """
     if len(inst.tasks) > CLIQUE_MAX_TASKS:
         return
@@ -350,9 +343,9 @@ def add_disjunctive_cliques(model: cp.CpModel, inst: Instance, v: Vars) -> None:
 
 
 #: People-free plans with more tasks get no start-day literals (:func:`add_start_days`):
-#: measured on PSPLIB j30 (30 tasks); j60 and up are not measured with them.
+#: the largest size where they are measured to pay (BENCHMARKS.md).
 START_DAYS_MAX_TASKS = 30
-#: The same for plans where tasks need people: measured on MSPSP (18-60 tasks).
+#: The same for plans where tasks need people.
 START_DAYS_MAX_TASKS_PEOPLE = 60
 #: ... nor plans whose windows would need more literals than this (long horizons).
 START_DAYS_MAX_LITERALS = 20_000
@@ -399,10 +392,9 @@ def add_start_days(model: cp.CpModel, inst: Instance, v: Vars) -> StartDays:
     Each start becomes exactly one of its "starts on day t" literals (within the
     window of :func:`start_windows`), each "runs on day t" literal the sum of the
     start literals that cover day t. The set of schedules is unchanged, but CP-SAT's
-    presolve probing now learns which start days of two tasks exclude each other
-    (about 100,000 binary clauses on PSPLIB's j3029_3) and its clause learning works
-    on days, as SAT encodings of the RCPSP do. Returns the start literals by
-    (task, day). Callers check :func:`start_days_apply` first.
+    presolve probing now learns which start days of two tasks exclude each other and
+    its clause learning works on days, as SAT encodings of the RCPSP do. Returns the
+    start literals by (task, day). Callers check :func:`start_days_apply` first.
     """
     windows = start_windows(inst, v.horizon)
     assert windows is not None
@@ -437,8 +429,7 @@ def add_left_shift_rule(model: cp.CpModel, inst: Instance, starts: StartDays) ->
     that never prefer a later end (planner's finish, lateness, cost, compaction; not
     re-planning's stability) some optimum keeps the rule, so adding it as clauses over
     the start literals loses no optimum. It cuts the search to these "semi-active"
-    schedules: on PSPLIB j30's three slowest instances the proof takes 7-10 s instead of
-    10-16 s with the start literals alone (BENCHMARKS.md). Velocity caps break the
+    schedules, which shortens proofs (BENCHMARKS.md). Velocity caps break the
     argument; :func:`start_days_apply` leaves such plans out.
     """
     n = len(inst.tasks)

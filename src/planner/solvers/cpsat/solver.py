@@ -44,20 +44,17 @@ from planner.solvers.objective import evaluate, hard_deadline_misses, primary
 PRIMAL_FOCUS_TASKS = 60
 #: Up to this many tasks, and when no task needs people, two-worker solves run two
 #: full searches without the LP relaxation (``no_lp``) instead of one LP-based search
-#: beside the LNS worker: on plans this small the hint or the first seconds find the
-#: optimum or come close, and what is left is mostly the proof, where propagation-driven
-#: search is faster (PSPLIB j30: 474-476 proven vs 470-471; j60 sample: 42 proven vs 41,
-#: mean gap 0.35% vs 0.42-0.46%). With people to assign the LP carries the search
-#: (MSPSP: 34 of 42 at the best known without it vs 37-39), so those keep it.
+#: beside the LNS worker: on plans this small what is left after the first seconds is
+#: mostly the proof, where propagation-driven search is faster; with people to assign
+#: the LP carries the search, so those keep it (runs: BENCHMARKS.md, "Where the
+#: solver's settings come from").
 PROOF_FOCUS_TASKS = 60
 #: Share of the time limit the population search gets before CP-SAT, on the plans
-#: :func:`uses_genetic` picks (its best schedule becomes CP-SAT's hint). PSPLIB j120
-#: sample, 10 s: mean gap 1.86% with 0.8 (25 better, 5 worse) against 2.40% with 0.5
-#: (an earlier, smaller population) and 3.34% without the search.
+#: :func:`uses_genetic` picks (its best schedule becomes CP-SAT's hint; runs: BENCHMARKS.md).
 GENETIC_SHARE = 0.8
-#: On plans :func:`proves_by_days` picks, the plain first phase runs at most this long.
-#: Most such plans are proven in it (PSPLIB j30: mean 0.25 s), so only the rest pay the
-#: start-day literals' presolve (0.5-1 s).
+#: On plans :func:`proves_by_days` picks, the plain first phase runs at most this long:
+#: most such plans are proven in it, so only the rest pay the start-day literals'
+#: presolve (runs: BENCHMARKS.md).
 PLAIN_PHASE_SECONDS = 0.5
 
 
@@ -71,12 +68,10 @@ def search_mix(instance: Instance, workers: int) -> tuple[list[str], int]:
         return [], 0
     n = len(instance.tasks)
     if n <= PROOF_FOCUS_TASKS and not instance.needs_people:
-        # j30's 13 slowest instances, seeds 0 / 1: all 13 proven, mean wall 1.2-1.3 s,
-        # against 11 proven and 2.7-2.9 s with default_lp beside LNS
         return ["no_lp"], 2
     if n > PRIMAL_FOCUS_TASKS:
         # past a few dozen tasks proofs are out of reach in seconds anyway, and quick
-        # restarts find better schedules (PSPLIB j120 sample: BENCHMARKS.md)
+        # restarts find better schedules (BENCHMARKS.md)
         return ["quick_restart"], 0
     return [], 0
 
@@ -87,10 +82,8 @@ def branches_on_order(instance: Instance, workers: int) -> bool:
     CP-SAT's ``use_dynamic_precedence_in_disjunctive``: decisions order two intervals
     of one person instead of fixing a start time. On plans where who does what is the
     hard part (crews drawn from a few multi-skilled people), ordering the work of each
-    person finds the shorter schedules sooner (MSPSP, 30 s: the six open instances x
-    seeds 0-3 reach the best known in 10 of 24 runs against 7; all 42 give 38 and 37
-    with seeds 0 and 1 against 37 and 35, though one proven optimum is missed more
-    often; BENCHMARKS.md). Like :func:`search_mix`, only two-worker solves are tuned.
+    person finds the shorter schedules sooner (BENCHMARKS.md). Like :func:`search_mix`,
+    only two-worker solves are tuned.
     """
     return workers == 2 and instance.needs_people
 
@@ -114,14 +107,13 @@ def uses_genetic(instance: Instance, params: SolveParams) -> bool:
 def proves_by_days(instance: Instance, params: SolveParams, horizon: int) -> bool:
     """Whether stage 1 runs in two phases, the second with start-day literals.
 
-    Small plans of fixed-length tasks (up to 30 without people, as PSPLIB j30; up to 60
-    with people, as MSPSP): a plain search first (most small plans are proven in it),
-    then, if not proven, a search with one literal per start day and the left-shift
-    rule (:func:`~planner.solvers.cpsat.constraints.add_start_days`,
-    :func:`~planner.solvers.cpsat.constraints.add_left_shift_rule`). On j30 it proves
-    the hard ones about twice as fast; on MSPSP it reaches best known schedules that
-    30 s did not reach before. The literals cost 0.5-1 s of presolve, which the plain
-    phase spares the easy plans.
+    Small plans of fixed-length tasks (up to 30 without people, up to 60 with people): a
+    plain search first (most small plans are proven in it), then, if not proven, a
+    search with one literal per start day and the left-shift rule
+    (:func:`~planner.solvers.cpsat.constraints.add_start_days`,
+    :func:`~planner.solvers.cpsat.constraints.add_left_shift_rule`), which proves hard
+    small plans faster and finds better crews; the plain phase spares the easy plans
+    the literals' presolve (BENCHMARKS.md).
     """
     return not params.first_solution_only and start_days_apply(instance, horizon)
 
@@ -138,9 +130,8 @@ def _stage1_solver(
     """A CP-SAT solver set up for stage 1 (search mix, branching), and its watch.
 
     ``days``: the model has start-day literals, which carry the proof on people-free
-    plans; lighter propagation elsewhere then buys more conflicts per second (PSPLIB
-    j30's three slowest instances, seeds 0-2: 4.5-7.2 s against 6.4-9.9 s). Plans with
-    people keep it (MSPSP: better schedules with it; BENCHMARKS.md).
+    plans; lighter propagation elsewhere then buys more conflicts per second. Plans with
+    people keep it, where it finds better schedules (BENCHMARKS.md).
     """
     solver = cp.CpSolver()
     configure(solver, params, limit)
