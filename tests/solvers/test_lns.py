@@ -5,10 +5,14 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from planner.api import solve_plan
+from planner.check import check_schedule
 from planner.instance import Instance, compile_plan
-from planner.model import plan_from_data
+from planner.model import load_plan, plan_from_data
+from planner.solvers import SolveParams
 from planner.solvers.base import Assignment
 from planner.solvers.lns import chain_window
+from tests.conftest import EXAMPLES
 
 
 class _Heads(random.Random):
@@ -88,3 +92,20 @@ def test_chain_window_takes_everything_when_the_plan_fits() -> None:
     """A window as large as the plan frees every task."""
     inst, a = two_lanes()
     assert chain_window(inst, a, 7, _Tails(0)) == set(range(7))
+
+
+def test_lns_on_ml_example_is_valid() -> None:
+    """Large-neighbourhood search returns a checker-valid schedule no worse than the list one."""
+    plan = load_plan(EXAMPLES / "ml-platform.yaml")
+    heuristic = solve_plan(plan, SolveParams(time_limit=5), solver="heuristic")
+    lns = solve_plan(plan, SolveParams(time_limit=6), solver="lns")
+    valid(plan, lns)
+    assert lns.result.objective is not None and heuristic.result.objective is not None
+    assert lns.result.objective <= heuristic.result.objective
+    assert lns.result.bound is not None and lns.result.bound <= lns.result.objective
+
+
+def valid(plan: Any, solved: Any) -> None:
+    """Assert the checker finds no violation."""
+    violations = check_schedule(plan, solved.schedule.model_dump(mode="json"))
+    assert violations == [], violations

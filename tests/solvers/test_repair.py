@@ -19,8 +19,8 @@ from planner.schedule import Schedule
 from planner.solvers import SolveParams
 from planner.solvers.repair import critical_blockers, repair
 from tests.conftest import EXAMPLES
-from tests.solvers.test_properties import load_valid, plans
 from tests.replan.test_replan import progress_from
+from tests.solvers.test_properties import load_valid, plans
 
 
 def assert_honours_past(base: Schedule, prog: PlanProgress, new: Schedule) -> None:
