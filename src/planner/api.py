@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from planner.calendar import WorkCalendar
+from planner.check import Violation, check_schedule
 from planner.errors import ExitCode, InfeasibleError, NoSolutionError, PlannerError
 from planner.instance import Instance, compile_plan
 from planner.model.loader import load_plan
 from planner.model.plan import Plan
 from planner.schedule import Schedule, make_schedule
-from planner.solvers import SolveParams, Status, get_solver
-from planner.solvers.base import Result
+from planner.solvers import Result, SolveParams, Status, get_solver
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Solved:
-    """A schedule with the compiled instance and the solver's raw result."""
+    """A solve's answer: the schedule first, then the solver's facts.
+
+    ``instance`` and ``calendar`` are the compiled plan the solver saw (integer working
+    days, index tables): reachable for tools built on planner, not needed to read the
+    schedule.
+    """
 
     schedule: Schedule
     result: Result
@@ -65,7 +72,8 @@ def solve_plan(
         "workers": params.workers,
         "seed": params.seed,
     }
-    return Solved(make_schedule(plan, inst, result, cal, settings), result, inst, cal)
+    schedule = make_schedule(plan, inst, result, cal, settings)
+    return Solved(schedule=schedule, result=result, instance=inst, calendar=cal)
 
 
 def schedule_file(
@@ -73,3 +81,12 @@ def schedule_file(
 ) -> Solved:
     """Load a plan file and schedule it."""
     return solve_plan(load_plan(path), params, solver)
+
+
+def check(plan: Plan, schedule: Schedule | Mapping[str, Any]) -> list[Violation]:
+    """The independent checker's findings on ``schedule`` (empty: all 8 rules hold).
+
+    ``schedule`` is a :class:`Schedule` or the schedule JSON as a dict.
+    """
+    data = schedule.model_dump(mode="json") if isinstance(schedule, Schedule) else schedule
+    return check_schedule(plan, data)

@@ -11,10 +11,16 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Literal
 
 import holidays as hol
 
-from planner.model.plan import WEEKDAYS, Plan
+if TYPE_CHECKING:  # the plan model sits above the calendar: only its type is named here
+    from planner.model.plan import Plan
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+#: Weekday names as the plan file spells them, Monday first (``date.weekday()`` order).
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _CHUNK_DAYS = 366 * 4
 
@@ -30,7 +36,7 @@ class WorkCalendar:
         country: str | None = None,
         region: str | None = None,
     ) -> None:
-        self._weekdays = frozenset(WEEKDAYS.index(d) for d in workdays)  # type: ignore[arg-type,unused-ignore]
+        self._weekdays = frozenset(WEEKDAYS.index(d) for d in workdays)
         self._explicit = frozenset(holiday_dates)
         self._country = hol.country_holidays(country.upper(), subdiv=region) if country else None
         self.start = start

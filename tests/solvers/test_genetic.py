@@ -173,7 +173,7 @@ def test_ctrl_c_keeps_the_best_schedule(monkeypatch: pytest.MonkeyPatch) -> None
     """Ctrl-C during the search: the solve ends at once with its best valid schedule."""
     plan = plan_from_data(_project(70, 2), "p")
     inst = compile_plan(plan, WorkCalendar.of(plan))
-    real = genetic._generation
+    real = genetic.next_generation
     calls = {"n": 0}
 
     def interrupted_on_third(*args: Any, **kwargs: Any) -> Any:
@@ -182,7 +182,7 @@ def test_ctrl_c_keeps_the_best_schedule(monkeypatch: pytest.MonkeyPatch) -> None
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(genetic, "_generation", interrupted_on_third)
+    monkeypatch.setattr(genetic, "next_generation", interrupted_on_third)
     result = cpsat_solver.CpSatSolver().solve(inst, SolveParams(time_limit=30))
     assert result.interrupted and result.status == Status.FEASIBLE and calls["n"] == 3
     assert result.seconds < 10 and result.assignment is not None

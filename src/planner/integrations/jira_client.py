@@ -311,13 +311,15 @@ class JiraClient:
 
     def _url(self, path: str, agile: bool = False) -> str:
         base = self._jira.AGILE_BASE_URL if agile else self._jira.JIRA_BASE_URL
-        return str(self._jira._get_url(path, base=base))
+        # the jira package builds REST URLs only in a private helper
+        return str(self._jira._get_url(path, base=base))  # noqa: SLF001
 
     def _get(
         self, op: str, path: str, params: dict[str, Any] | None = None, agile: bool = False
     ) -> Any:
         url = self._url(path, agile)
-        return self._call(op, lambda: _json(self._jira._session.get(url, params=params)))
+        session = self._jira._session  # noqa: SLF001 - the jira package exposes no public session
+        return self._call(op, lambda: _json(session.get(url, params=params)))
 
     def _send(
         self,
@@ -333,7 +335,7 @@ class JiraClient:
     ) -> Any:
         url = self._url(path, agile)
         data = json.dumps(body) if body is not None else None
-        send = getattr(self._jira._session, method)
+        send = getattr(self._jira._session, method)  # noqa: SLF001 - as in _get
         return self._call(
             op,
             lambda: _json(send(url, data=data, params=params)),

@@ -25,8 +25,9 @@ from pydantic import (
     model_validator,
 )
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from planner.calendar import WEEKDAYS as WEEKDAYS
+from planner.calendar import Weekday as Weekday
+
 DepType = Literal["FS", "SS", "FF", "SF"]
 Id = Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]
 Level = Annotated[int, Field(ge=1, le=5)]

@@ -20,13 +20,16 @@ from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
 from planner.replan.freeze import Fixed, Frozen, freeze
 from planner.schedule import Schedule, make_schedule
-from planner.solvers.base import Assignment, Result, SolveParams, Status
-from planner.solvers.stability import (
+from planner.solvers import (
     FALLBACK_SOLVER,
     METHODS,
     STABILITY_LEVELS,
+    Assignment,
     Method,
+    Result,
+    SolveParams,
     Stability,
+    Status,
     solve_stable,
 )
 
@@ -44,7 +47,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Replanned:
     """The new schedule, the slippage report against the baseline, and solver facts."""
 
@@ -145,7 +148,9 @@ def replan(
     }
     sched = make_schedule(plan, frozen.instance, result, frozen.calendar, settings)
     report = compare(baseline, sched, plan=plan, instance=frozen.instance, progress=progress)
-    return Replanned(sched, report, result, frozen, tuple(notes))
+    return Replanned(
+        schedule=sched, report=report, result=result, frozen=frozen, notes=tuple(notes)
+    )
 
 
 def split_violations(

@@ -30,8 +30,7 @@ from planner.instance import CAP_SCALE, Instance, IPrec, ITask, compile_plan, me
 from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
 from planner.schedule import Schedule
-from planner.solvers.base import Assignment
-from planner.solvers.stability import Baseline
+from planner.solvers.base import Assignment, Baseline
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@
 optimality — and large-neighbourhood search (CP-SAT on windows of a list
 schedule) above that, where one monolithic model stalls.
 
-Backends load when :func:`get_solver` first asks for one, so code that only reads
+This package is the public solver interface: :func:`get_solver` for a schedule,
+:func:`solve_stable` for a re-plan close to a baseline, and the value types of
+:mod:`planner.solvers.base`. Backends load when one is first asked for, so code that only reads
 or reports schedules (``planner.schedule``, ``check``, ``report``) never imports
 OR-Tools.
 """
@@ -14,13 +16,20 @@ from __future__ import annotations
 
 from planner.instance import Instance
 from planner.solvers.base import (
+    FALLBACK_SOLVER,
+    METHODS,
+    STABILITY_LEVELS,
     Assignment,
+    Baseline,
+    Method,
     ObjectiveParts,
     Progress,
     ProgressFn,
     Result,
     SolveParams,
     Solver,
+    Stability,
+    StableSolve,
     Status,
 )
 
@@ -60,16 +69,37 @@ def get_solver(name: str = "auto") -> Solver:
     raise ValueError(f"unknown solver '{name}' (choose from {', '.join(SOLVERS)})")
 
 
+def solve_stable(
+    instance: Instance,
+    baseline: Baseline,
+    params: SolveParams,
+    stability: Stability = "normal",
+    method: Method = "auto",
+) -> StableSolve:
+    """Re-solve ``instance`` close to ``baseline`` (see :mod:`planner.solvers.stability`)."""
+    from planner.solvers.stability import solve_stable as run  # loads OR-Tools on first use
+
+    return run(instance, baseline, params, stability, method)
+
+
 __all__ = [
+    "FALLBACK_SOLVER",
+    "METHODS",
     "SOLVERS",
+    "STABILITY_LEVELS",
     "Assignment",
     "AutoSolver",
+    "Baseline",
+    "Method",
     "ObjectiveParts",
     "Progress",
     "ProgressFn",
     "Result",
     "SolveParams",
     "Solver",
+    "Stability",
+    "StableSolve",
     "Status",
     "get_solver",
+    "solve_stable",
 ]

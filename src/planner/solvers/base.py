@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol
 
 from planner.instance import Instance
 
@@ -112,3 +112,41 @@ class Solver(Protocol):
     def solve(self, instance: Instance, params: SolveParams) -> Result:
         """Return the best schedule found within ``params``."""
         ...
+
+
+# Re-planning: what a re-solve stays close to (planner.solvers.stability).
+
+Stability = Literal["low", "normal", "high"]
+STABILITY_LEVELS: tuple[Stability, ...] = ("low", "normal", "high")
+#: ``auto``: CP-SAT up to ``planner.solvers.lns.AUTO_LNS_TASKS`` tasks, repair above.
+Method = Literal["auto", "cpsat", "repair"]
+METHODS: tuple[Method, ...] = ("auto", "cpsat", "repair")
+
+#: ``Result.solver`` of a small re-plan where CP-SAT found nothing and the large-plan
+#: method stood in.
+FALLBACK_SOLVER = "heuristic-replan-fallback"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a re-plan stays close to, in the instance's terms (task and person indices)."""
+
+    #: baseline start day per task (tasks new in the plan have none)
+    start: Mapping[int, int]
+    #: baseline people per task
+    people: Mapping[int, tuple[int, ...]]
+    #: tasks whose start the past fixes (done and running work): their start day
+    pinned: Mapping[int, int]
+    #: the baseline as a schedule of this instance (may break rules: only a hint)
+    hint: Assignment | None = None
+
+
+@dataclass(frozen=True)
+class StableSolve:
+    """A re-plan's result and the earliest-finishing schedule seen at the same lateness.
+
+    ``fastest`` tells the user what stability costs (None if the method saw none).
+    """
+
+    result: Result
+    fastest: Assignment | None

@@ -332,7 +332,7 @@ def evolve(
     lists = [precedence_order(inst, k) for k in keys]
     if start_from is not None:
         lists[-1] = precedence_order(inst, start_from.starts)
-    state = _Population(*improve(tab, np.array(lists, dtype=np.int32)), rng)
+    state = Population(*improve(tab, np.array(lists, dtype=np.int32)), rng)
     schedules = population
     tab = _cropped(tab, state.starts, state.fit)
     # three passes of n steps; each step touches (resources + 6) arrays of population x days
@@ -349,7 +349,7 @@ def evolve(
     ):
         before = int(state.fit.min())
         try:
-            state = _generation(tab, state, mutation)
+            state = next_generation(tab, state, mutation)
         except KeyboardInterrupt:  # Ctrl-C: keep the best schedule found so far
             interrupted = True
             break
@@ -371,7 +371,7 @@ def evolve(
 
 
 @dataclass(frozen=True)
-class _Population:
+class Population:
     """The population: activity lists, their starts and fitness, and its random stream."""
 
     pop: IntArray
@@ -380,7 +380,7 @@ class _Population:
     rng: np.random.Generator
 
 
-def _generation(tab: Tables, current: _Population, mutation: float) -> _Population:
+def next_generation(tab: Tables, current: Population, mutation: float) -> Population:
     """One generation: tournament pairs, crossover, mutation, justification, survival."""
     pop, starts, fit, rng = current.pop, current.starts, current.fit, current.rng
     population, n = pop.shape
@@ -404,6 +404,6 @@ def _generation(tab: Tables, current: _Population, mutation: float) -> _Populati
     distinct = np.zeros(len(every_fit), dtype=bool)
     distinct[first] = True
     keep = np.lexsort((every_fit, ~distinct))[:population]
-    return _Population(
+    return Population(
         np.concatenate([pop, kid_lists])[keep], every_start[keep], every_fit[keep], rng
     )

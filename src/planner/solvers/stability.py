@@ -16,14 +16,23 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
 
 from ortools.sat.python import cp_model as cp
 
 from planner.instance import Instance
-from planner.solvers.base import Assignment, Result, SolveParams, Status
+from planner.solvers.base import (
+    FALLBACK_SOLVER,
+    METHODS,
+    STABILITY_LEVELS,
+    Assignment,
+    Baseline,
+    Method,
+    Result,
+    SolveParams,
+    Stability,
+    StableSolve,
+    Status,
+)
 from planner.solvers.cpsat.model import BuiltModel, add_hint, build_model, read_assignment
 from planner.solvers.cpsat.objective import compaction_expr
 from planner.solvers.cpsat.run import Watch, configure, resolve, run_solver, status_of
@@ -33,21 +42,11 @@ from planner.solvers.objective import evaluate, hard_deadline_misses, primary
 from planner.solvers.repair import critical_blockers, repair
 from planner.solvers.serial import list_schedule
 
-Stability = Literal["low", "normal", "high"]
-STABILITY_LEVELS: tuple[Stability, ...] = ("low", "normal", "high")
-#: ``auto``: CP-SAT up to :data:`AUTO_LNS_TASKS` tasks, repair above; or force one.
-Method = Literal["auto", "cpsat", "repair"]
-METHODS: tuple[Method, ...] = ("auto", "cpsat", "repair")
-
 #: Stage-2 weights per reassigned person, per task leaving its sprint, per day moved.
 W_REASSIGN, W_SPRINT, W_MOVE = 100, 20, 1
 #: At ``normal`` stability, what a working day of the overall finish weighs against
 #: that distance: as much as one reassignment.
 W_FINISH = 100
-#: ``Result.solver`` of a small re-plan where CP-SAT found nothing and the large-plan
-#: method stood in.
-FALLBACK_SOLVER = "heuristic-replan-fallback"
-
 #: How many working days earlier another person must finish a task to replace the
 #: baseline's assignee, per stability level (large plans, list-scheduling re-plan).
 STICKINESS = {"low": 0.0, "normal": 5.0, "high": 20.0}
@@ -60,31 +59,6 @@ REPAIR_ROUNDS = 24
 #: sooner than the first day around every reservation and fewer tasks depend on what
 #: it pushes out than on it (see :func:`planner.solvers.repair.repair`).
 REPAIR_BUMP = 2
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """What a re-plan stays close to, in the instance's terms (task and person indices)."""
-
-    #: baseline start day per task (tasks new in the plan have none)
-    start: Mapping[int, int]
-    #: baseline people per task
-    people: Mapping[int, tuple[int, ...]]
-    #: tasks whose start the past fixes (done and running work): their start day
-    pinned: Mapping[int, int]
-    #: the baseline as a schedule of this instance (may break rules: only a hint)
-    hint: Assignment | None = None
-
-
-@dataclass(frozen=True)
-class StableSolve:
-    """A re-plan's result and the earliest-finishing schedule seen at the same lateness.
-
-    ``fastest`` tells the user what stability costs (None if the method saw none).
-    """
-
-    result: Result
-    fastest: Assignment | None
 
 
 def distance(inst: Instance, base: Baseline, a: Assignment) -> int:
