@@ -22,7 +22,7 @@ from planner.api import solve_plan
 from planner.cli_calendar import register
 from planner.errors import ExitCode
 from planner.integrations.ical import STATE_FILE
-from planner.integrations.ical_serve import CalendarServer
+from planner.integrations.ical.serve import CalendarServer
 from planner.model import load_plan
 from planner.schedule import write_schedule
 from planner.solvers import SolveParams

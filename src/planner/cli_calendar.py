@@ -177,7 +177,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export iCalendar feeds: one per team, one per person, one for the project."""
         from planner.integrations.ical import export_calendars, read_jira_links
-        from planner.integrations.ical_serve import make_server
+        from planner.integrations.ical.serve import make_server
         from planner.schedule import read_schedule
 
         names = parse_name_templates(name_template)

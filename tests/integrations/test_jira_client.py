@@ -16,6 +16,7 @@ import pytest
 import responses
 
 from planner.errors import ExitCode, PlannerError
+from planner.integrations.jira_changes import describe_task
 from planner.integrations.jira_client import (
     Credentials,
     JiraClient,
@@ -23,9 +24,9 @@ from planner.integrations.jira_client import (
     RetryPolicy,
     retry_after_seconds,
 )
-from planner.integrations.jira_push import describe_task
-from planner.integrations.jira_remote import Markers, slugify, sprint_ids
+from planner.integrations.jira_remote import PLAN_SLUG_MAX, Markers, sprint_ids
 from planner.model.plan import Task
+from planner.text import slug
 
 URL = "https://jira.example.test"
 TOKEN = "tok-5ecret-value"
@@ -165,7 +166,7 @@ def test_400_is_not_retried(client: JiraClient, mocked: responses.RequestsMock) 
 
 def test_markers_round_trip_and_slug() -> None:
     """Marker labels parse back to (kind, id); the slug is label-safe."""
-    m = Markers(slugify("Churn prediction platform!"))
+    m = Markers(slug("Churn prediction platform!", max_len=PLAN_SLUG_MAX))
     assert m.slug == "churn-prediction-platform"
     assert m.parse(m.task("ingest-events")) == ("task", "ingest-events")
     assert m.parse(m.epic("serving")) == ("epic", "serving")

@@ -34,11 +34,12 @@ from planner.api import Solved
 from planner.calendar import WorkCalendar
 from planner.errors import ExitCode
 from planner.integrations.jira_client import Credentials, JiraClient, JiraError, RetryPolicy
-from planner.integrations.jira_remote import Markers, slugify
+from planner.integrations.jira_remote import PLAN_SLUG_MAX, Markers
 from planner.integrations.jira_sync import PushResult, pull, push
 from planner.model import Plan, load_plan, plan_from_data
 from planner.schedule import Schedule, ScheduledTask
 from planner.solvers import SolveParams
+from planner.text import slug
 
 pytest.importorskip("jira820", reason="needs the jira820 emulator (pip install jira820==0.12.0)")
 
@@ -142,7 +143,7 @@ def setup(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Plan, Path, M
     path = tmp_path / "ml-platform.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     plan = load_plan(path)
-    return plan, path, Markers(slugify(plan.project.name))
+    return plan, path, Markers(slug(plan.project.name, max_len=PLAN_SLUG_MAX))
 
 
 def _issues(jira: JIRA, label: str) -> list[Any]:

@@ -35,15 +35,16 @@ from planner.calendar import WorkCalendar
 from planner.fileio import write_atomic
 from planner.integrations.jira_client import JiraClient, config_error
 from planner.integrations.jira_remote import (
+    PLAN_SLUG_MAX,
     Markers,
     RemoteIssue,
     discover,
     fetch_remote,
     local_date,
-    slugify,
 )
 from planner.integrations.jira_state import PlanState, StateStore
 from planner.model.plan import Plan, Task
+from planner.text import slug
 
 #: The least remaining work reported for a task still in progress (person-days).
 MIN_REMAINING = 0.5
@@ -185,7 +186,9 @@ def pull_progress(client: JiraClient, plan: Plan, store: StateStore, today: dt.d
     state = store.state
     if state is None or state.server != client.server or state.project != setup.project:
         state = PlanState(
-            server=client.server, project=setup.project, slug=slugify(plan.project.name)
+            server=client.server,
+            project=setup.project,
+            slug=slug(plan.project.name, max_len=PLAN_SLUG_MAX),
         )
     markers = Markers(state.slug)
     remote = fetch_remote(client, setup, markers, state, expand="changelog")

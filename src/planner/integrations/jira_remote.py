@@ -35,10 +35,9 @@ _SPRINT_STATE = re.compile(r"\bstate=(\w+)")
 # markers
 
 
-def slugify(name: str) -> str:
-    """A label-safe slug of a plan name: ``Churn platform`` -> ``churn-platform``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return slug[:40].strip("-") or "plan"
+#: Longest plan slug in marker labels (``planner.text.slug(name, max_len=...)``): Jira
+#: labels are limited to 255 characters and the task id follows the slug.
+PLAN_SLUG_MAX = 40
 
 
 def label_safe(text: str) -> str:

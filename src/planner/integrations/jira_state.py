@@ -92,37 +92,10 @@ class StateStore:
     def _load(self) -> None:
         if not self.path.exists():
             return
-        hint = f"delete {self.path}: the next push rebuilds it from the marker labels in Jira"
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise input_error(
-                [
-                    Diagnostic(
-                        f"cannot read the Jira sync state: {exc}", file=str(self.path), hint=hint
-                    )
-                ]
-            ) from None
-        plans = raw.get("plans") if isinstance(raw, dict) else None
-        if not isinstance(plans, dict):
-            raise input_error(
-                [Diagnostic("not a planner Jira sync state file", file=str(self.path), hint=hint)]
-            )
+        plans = _read_sections(self.path)
         self._others = {k: v for k, v in plans.items() if k != self.plan_key}
         if self.plan_key in plans:
-            try:
-                self.state = PlanState.model_validate(plans[self.plan_key])
-            except ValidationError as exc:
-                raise input_error(
-                    [
-                        Diagnostic(
-                            f"damaged Jira sync state: {exc.errors()[0]['msg']}",
-                            file=str(self.path),
-                            path=("plans", self.plan_key),
-                            hint=hint,
-                        )
-                    ]
-                ) from None
+            self.state = _validate(self.path, self.plan_key, plans[self.plan_key])
 
     def save(self) -> None:
         """Write the whole file atomically (no-op in read-only mode, e.g. a dry run)."""
@@ -137,6 +110,75 @@ class StateStore:
         )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _replace(self.path, text + "\n")
+
+
+def read_plan_state(path: str | Path, plan_key: str | None = None) -> PlanState | None:
+    """One plan's section of a state file, read only (e.g. for the calendar's issue links).
+
+    ``plan_key`` is the plan file's name; without it, the file's only section is read.
+    None when there is no such section (the plan was never pushed, or the file has
+    several sections and none was named). Raises an input error (exit 2) naming the
+    file when it cannot be read, is not JSON (with its line), or is not a state file.
+    """
+    p = Path(path)
+    plans = _read_sections(p)
+    if plan_key is None:
+        if len(plans) != 1:
+            return None
+        plan_key = next(iter(plans))
+    if plan_key not in plans:
+        return None
+    return _validate(p, plan_key, plans[plan_key])
+
+
+def _read_sections(path: Path) -> dict[str, Any]:
+    """The file's ``plans`` mapping, sections unvalidated (each is a :class:`PlanState`)."""
+    hint = _repair_hint(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise input_error(
+            [
+                Diagnostic(
+                    f"cannot read the Jira sync state: {exc}",
+                    file=str(path),
+                    line=exc.lineno,
+                    column=exc.colno,
+                    hint=hint,
+                )
+            ]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise input_error(
+            [Diagnostic(f"cannot read the Jira sync state: {exc}", file=str(path), hint=hint)]
+        ) from None
+    plans = raw.get("plans") if isinstance(raw, dict) else None
+    if not isinstance(plans, dict):
+        raise input_error(
+            [Diagnostic("not a planner Jira sync state file", file=str(path), hint=hint)]
+        )
+    return plans
+
+
+def _validate(path: Path, plan_key: str, section: Any) -> PlanState:
+    """One section as a :class:`PlanState`; an input error naming it if it is damaged."""
+    try:
+        return PlanState.model_validate(section)
+    except ValidationError as exc:
+        raise input_error(
+            [
+                Diagnostic(
+                    f"damaged Jira sync state: {exc.errors()[0]['msg']}",
+                    file=str(path),
+                    path=("plans", plan_key),
+                    hint=_repair_hint(path),
+                )
+            ]
+        ) from None
+
+
+def _repair_hint(path: Path) -> str:
+    return f"delete {path}: the next push rebuilds it from the marker labels in Jira"
 
 
 def _replace(path: Path, text: str) -> None:

@@ -1,13 +1,14 @@
 """Jira sync: the entry points behind ``planner jira push`` and ``planner jira pull``.
 
 * :func:`push`: plan + schedule -> Jira (epics, issues, links, sprints), idempotent,
-  resumable, and respectful of edits made in Jira (see :mod:`.jira_push`).
+  resumable, and respectful of edits made in Jira (see :mod:`.jira_changes`).
 * :func:`pull`: Jira -> a progress file for ``planner replan`` (see :mod:`.jira_pull`).
 
 The pieces: :mod:`.jira_client` (HTTP, retries, errors, credentials from the
-environment), :mod:`.jira_state` (``.planner/jira-state.json``), :mod:`.jira_push`,
-:mod:`.jira_pull`. Server and credentials come from ``JIRA_URL``, ``JIRA_USER`` and
-``JIRA_TOKEN``; where to write comes from the plan's ``jira:`` section.
+environment), :mod:`.jira_state` (``.planner/jira-state.json``), :mod:`.jira_remote`
+(reading Jira), :mod:`.jira_changes` (working out a push, pure), :mod:`.jira_push`
+(applying it), :mod:`.jira_pull`. Server and credentials come from ``JIRA_URL``,
+``JIRA_USER`` and ``JIRA_TOKEN``; where to write comes from the plan's ``jira:`` section.
 """
 
 from __future__ import annotations
@@ -17,15 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.integrations.jira_changes import Change, Conflict, PushPlan
 from planner.integrations.jira_client import Credentials, JiraClient, JiraError
 from planner.integrations.jira_pull import Pulled, pull_progress, write_progress
-from planner.integrations.jira_push import (
-    Change,
-    Conflict,
-    PushPlan,
-    apply_push,
-    plan_push,
-)
+from planner.integrations.jira_push import apply_push, plan_push
 from planner.integrations.jira_state import StateStore, state_path
 from planner.model.plan import Plan
 from planner.schedule import Schedule
