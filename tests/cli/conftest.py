@@ -1,4 +1,4 @@
-"""Fixtures of the CLI tests: the planner app and the ML example's report inputs as files."""
+"""Fixtures of the CLI tests: the planner app, the small plan's schedule, report inputs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import pytest
 import typer
 
 import planner.cli
-from planner.api import Solved
+from planner.api import Solved, solve_plan
+from planner.model import load_plan
+from planner.schedule import write_schedule
+from planner.solvers import SolveParams
+from tests.conftest import DATA
 from tests.report.conftest import EXAMPLE, make_baseline
 
 
@@ -26,3 +30,12 @@ def files(tmp_path_factory: pytest.TempPathFactory, ml_solved: Solved) -> dict[s
     (d / "schedule.json").write_text(ml_solved.schedule.to_json())
     (d / "baseline.json").write_text(json.dumps(make_baseline(ml_solved)))
     return {"plan": EXAMPLE, "schedule": d / "schedule.json", "baseline": d / "baseline.json"}
+
+
+@pytest.fixture(scope="package")
+def small_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/data/valid_small.yaml scheduled once (5 s limit), as a schedule file."""
+    path = tmp_path_factory.mktemp("small") / "small.json"
+    plan = load_plan(DATA / "valid_small.yaml")
+    write_schedule(solve_plan(plan, SolveParams(time_limit=5)).schedule, path)
+    return path

@@ -13,10 +13,6 @@ import pytest
 import typer
 
 import planner.cli
-from planner.api import solve_plan
-from planner.model import load_plan
-from planner.schedule import write_schedule
-from planner.solvers import SolveParams
 from tests.conftest import DATA
 
 CLI_DIR = Path(planner.cli.__file__).parent
@@ -61,14 +57,6 @@ def loaded_after(code: str) -> list[str]:
 def test_import_loads_no_heavy_stack() -> None:
     """`import planner.cli` loads neither OR-Tools, plotly, matplotlib nor the Jira client."""
     assert loaded_after("import planner.cli") == []
-
-
-@pytest.fixture(scope="module")
-def small_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small test plan scheduled once, as a schedule file."""
-    path = tmp_path_factory.mktemp("app") / "small.json"
-    write_schedule(solve_plan(load_plan(DATA / "valid_small.yaml"), SolveParams()).schedule, path)
-    return path
 
 
 @pytest.mark.parametrize(

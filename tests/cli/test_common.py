@@ -11,27 +11,16 @@ import typer
 import typer.core
 from typer.testing import CliRunner
 
-from planner.api import solve_plan
 from planner.check import check_schedule
 from planner.cli.common import DATE_FORMAT, parse_date, progress_printer
 from planner.errors import ExitCode, InputError
 from planner.model import load_plan
-from planner.schedule import write_schedule
-from planner.solvers import SolveParams
 from planner.solvers.base import Progress
 from tests.conftest import DATA, EXAMPLES
 
 runner = CliRunner()
 SMALL = DATA / "valid_small.yaml"
 PROGRESS = DATA / "progress_valid_small.yaml"
-
-
-@pytest.fixture(scope="module")
-def small_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small test plan scheduled once, as a schedule file."""
-    path = tmp_path_factory.mktemp("common") / "small.json"
-    write_schedule(solve_plan(load_plan(SMALL), SolveParams(time_limit=5)).schedule, path)
-    return path
 
 
 def date_options(app: typer.Typer) -> dict[str, typer.core.TyperOption]:

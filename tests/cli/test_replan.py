@@ -12,7 +12,6 @@ import yaml
 from typer.testing import CliRunner
 
 import planner.cli
-from planner.api import solve_plan
 from planner.check import check_schedule
 from planner.diff import compare
 from planner.model import load_plan
@@ -25,15 +24,6 @@ from tests.conftest import DATA
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def small_baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small test plan scheduled once, as a baseline file."""
-    path = tmp_path_factory.mktemp("replan") / "base.json"
-    plan = load_plan(DATA / "valid_small.yaml")
-    write_schedule(solve_plan(plan, SolveParams(time_limit=5)).schedule, path)
-    return path
-
-
 def _output(result: Any) -> str:
     text = str(result.output)
     with contextlib.suppress(ValueError, AttributeError):
@@ -43,7 +33,7 @@ def _output(result: Any) -> str:
 
 @pytest.mark.parametrize("solver", ["auto", "repair"])
 def test_cli_replan_writes_valid_schedule_and_report(
-    small_baseline: Path, tmp_path: Path, solver: str
+    small_schedule: Path, tmp_path: Path, solver: str
 ) -> None:
     """`planner replan` writes a valid schedule and a Markdown report with the slipped milestone."""
     out, rep = tmp_path / "new.json", tmp_path / "report.md"
@@ -51,7 +41,7 @@ def test_cli_replan_writes_valid_schedule_and_report(
         "replan",
         str(DATA / "valid_small.yaml"),
         "--baseline",
-        str(small_baseline),
+        str(small_schedule),
         "--progress",
         str(DATA / "progress_valid_small.yaml"),
         "--out",
@@ -88,7 +78,7 @@ def test_cli_replan_writes_valid_schedule_and_report(
     ],
 )
 def test_cli_bad_progress_exits_2_and_writes_nothing(
-    name: str, small_baseline: Path, tmp_path: Path
+    name: str, small_schedule: Path, tmp_path: Path
 ) -> None:
     """Bad progress input: exit 2, a located message, no schedule or report written."""
     out, rep = tmp_path / "new.json", tmp_path / "report.md"
@@ -96,7 +86,7 @@ def test_cli_bad_progress_exits_2_and_writes_nothing(
         "replan",
         str(DATA / "valid_small.yaml"),
         "--baseline",
-        str(small_baseline),
+        str(small_schedule),
         "--progress",
         str(DATA / name),
         "--out",
@@ -112,20 +102,20 @@ def test_cli_bad_progress_exits_2_and_writes_nothing(
     assert not out.exists() and not rep.exists()
 
 
-def test_cli_diff_json(small_baseline: Path, tmp_path: Path) -> None:
+def test_cli_diff_json(small_schedule: Path, tmp_path: Path) -> None:
     """`planner diff OLD NEW --plan P -f json` reports the milestone move in working days."""
     plan = load_plan(DATA / "valid_small.yaml")
     new = tmp_path / "new.json"
     prog = PlanProgress.model_validate(
         yaml.safe_load((DATA / "progress_valid_small.yaml").read_text())
     )
-    base = Schedule.model_validate_json(small_baseline.read_text())
+    base = Schedule.model_validate_json(small_schedule.read_text())
     write_schedule(replan(plan, base, prog, SolveParams(time_limit=5)).schedule, new)
     result = runner.invoke(
         planner.cli.app,
         [
             "diff",
-            str(small_baseline),
+            str(small_schedule),
             str(new),
             "--plan",
             str(DATA / "valid_small.yaml"),
