@@ -361,9 +361,7 @@ def test_cli_push_killed_by_signal_resumes(
     sched = tmp_path / "schedule.json"
     sched.write_text(base_schedule.to_json())
     env = {**os.environ, "JIRA_URL": jira_url, "JIRA_USER": USER, "JIRA_TOKEN": TOKEN}
-    code = (
-        "from planner.cli import app; from planner import cli_jira; cli_jira.register(app); app()"
-    )
+    code = "from planner.cli import app; app()"
     cmd = [sys.executable, "-c", code, "jira", "push", str(path), str(sched)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     state = path.parent / ".planner" / "jira-state.json"
@@ -574,10 +572,8 @@ def test_cli_push_and_pull_never_print_the_token(
     """`planner jira push --dry-run`, push and pull through the CLI; no secret in output."""
     from typer.testing import CliRunner
 
-    from planner import cli_jira
     from planner.cli import app
 
-    cli_jira.register(app)
     _plan, path, _markers = setup
     sched = tmp_path / "schedule.json"
     sched.write_text(base_schedule.to_json())

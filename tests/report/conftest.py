@@ -1,4 +1,4 @@
-"""Fixtures of the report tests: the ML example solved once, a baseline, the CLI app."""
+"""Fixtures of the report tests: the ML example solved once and a baseline."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 
 from planner.api import Solved
 from planner.model import Plan
@@ -68,8 +67,7 @@ def shifted(ml: Solved, days: int) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(scope="package")
-def baseline_data(ml: Solved) -> dict[str, Any]:
+def make_baseline(ml: Solved) -> dict[str, Any]:
     """A baseline: the schedule SHIFT working days earlier, without NEW_TASK, with OLD_TASK."""
     data = shifted(ml, SHIFT)
     data["tasks"] = [t for t in data["tasks"] if t["id"] != NEW_TASK]
@@ -78,29 +76,12 @@ def baseline_data(ml: Solved) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="package")
+def baseline_data(ml: Solved) -> dict[str, Any]:
+    """The baseline of :func:`make_baseline` for the report tests."""
+    return make_baseline(ml)
+
+
+@pytest.fixture(scope="package")
 def baseline(baseline_data: dict[str, Any]) -> Schedule:
     """The baseline fixture as a Schedule."""
     return Schedule.model_validate(baseline_data)
-
-
-@pytest.fixture(scope="package")
-def files(
-    tmp_path_factory: pytest.TempPathFactory,
-    schedule: Schedule,
-    baseline_data: dict[str, Any],
-) -> dict[str, Path]:
-    """The plan, schedule and baseline as files."""
-    d = tmp_path_factory.mktemp("report-inputs")
-    (d / "schedule.json").write_text(schedule.to_json())
-    (d / "baseline.json").write_text(json.dumps(baseline_data))
-    return {"plan": EXAMPLE, "schedule": d / "schedule.json", "baseline": d / "baseline.json"}
-
-
-@pytest.fixture(scope="package")
-def app() -> typer.Typer:
-    """The planner app with the report command (registered here if cli.py does not yet)."""
-    import planner.cli
-    from planner import cli_report
-
-    cli_report.register(planner.cli.app)
-    return planner.cli.app

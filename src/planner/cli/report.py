@@ -1,13 +1,11 @@
 """``planner report``: timeline reports of a schedule (HTML, PNG/SVG, Mermaid, Markdown).
 
-:func:`register` adds the command to the ``planner`` Typer app; ``planner.cli``
-calls it at import. The work happens in :mod:`planner.report.export`; this module
-only parses options and maps problems to exit codes (bad input: exit 2).
+The work happens in :mod:`planner.report.export`; this module only parses options
+and maps problems to exit codes (bad input: exit 2).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -15,9 +13,10 @@ from typing import Annotated
 
 import typer
 
+from planner.cli.common import PlanArg, date_option, err, guarded, load, parse_date
 from planner.errors import Diagnostic, input_error
-
-COMMAND = "report"
+from planner.report.export import format_for, read_baseline, render_report, write_report
+from planner.schedule import read_schedule
 
 
 class ReportFormat(StrEnum):
@@ -38,29 +37,9 @@ class GroupBy(StrEnum):
     milestone = "milestone"
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``report`` command to ``app`` (once)."""
-    if any(c.name == COMMAND for c in app.registered_commands):
-        return
-    app.command(COMMAND)(report)
-
-
-def parse_day(value: str | None, option: str = "--today") -> dt.date | None:
-    """A YYYY-MM-DD option value as a date (an input error, exit 2, if it is not one)."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise input_error(
-            [Diagnostic(f"{option}: bad date '{value}'", hint="write it as YYYY-MM-DD")]
-        ) from None
-
-
+@guarded
 def report(
-    plan_file: Annotated[
-        Path, typer.Argument(help="Plan file (YAML, TOML or JSON).", show_default=False)
-    ],
+    plan_file: PlanArg,
     schedule_file: Annotated[
         Path, typer.Argument(help="Schedule JSON of that plan.", show_default=False)
     ],
@@ -97,40 +76,17 @@ def report(
     ] = None,
     today: Annotated[
         str | None,
-        typer.Option(
-            "--today",
-            metavar="YYYY-MM-DD",
-            help="Date of the today line (default: today, when within the schedule).",
-            show_default=False,
-        ),
+        date_option("Date of the today line (default: today, when within the schedule)."),
     ] = None,
 ) -> None:
     """Timeline report: interactive HTML Gantt, PNG/SVG chart, Mermaid gantt or Markdown status."""
-    from planner.cli import guarded
-
-    guarded(_report)(plan_file, schedule_file, out_file, fmt, by, baseline_file, today)
-
-
-def _report(
-    plan_file: Path,
-    schedule_file: Path,
-    out_file: Path,
-    fmt: ReportFormat | None,
-    by: GroupBy,
-    baseline_file: Path | None,
-    today: str | None,
-) -> None:
-    from planner.cli import err, load
-    from planner.report.export import format_for, read_baseline, render_report, write_report
-    from planner.schedule import read_schedule
-
     to_stdout = str(out_file) == "-"
     if to_stdout and fmt is None:
         raise input_error([Diagnostic("--out - needs --format (mermaid, markdown, svg or html)")])
     kind = format_for(out_file, fmt.value if fmt is not None else None)
     if to_stdout and kind == "png":
         raise input_error([Diagnostic("a PNG cannot be printed; pass --out FILE.png")])
-    day = parse_day(today)
+    day = parse_date(today)
     plan = load(plan_file)
     schedule = read_schedule(schedule_file)
     baseline = read_baseline(baseline_file) if baseline_file is not None else None

@@ -1,4 +1,4 @@
-"""Tests of ``planner calendar`` (planner.cli_calendar) through Typer's CliRunner."""
+"""Tests of ``planner calendar`` (planner.cli.calendar) through Typer's CliRunner."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 
 import planner.cli
 from planner.api import solve_plan
-from planner.cli_calendar import register
 from planner.errors import ExitCode
 from planner.integrations.ical import STATE_FILE
 from planner.integrations.ical.serve import CalendarServer
@@ -27,10 +26,9 @@ from planner.model import load_plan
 from planner.schedule import write_schedule
 from planner.solvers import SolveParams
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "ml-platform.yaml"
 
-register(planner.cli.app)  # what planner.cli does at import; a second call is a no-op
 app: typer.Typer = planner.cli.app
 runner = CliRunner()
 
@@ -59,9 +57,8 @@ def task_events(path: Path) -> list[Any]:
     return [e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("task+")]
 
 
-def test_register_adds_the_command_once() -> None:
-    """Registering twice leaves exactly one calendar command."""
-    register(app)
+def test_app_has_the_command_once() -> None:
+    """planner.cli adds exactly one calendar command."""
     assert [c.name for c in app.registered_commands].count("calendar") == 1
 
 

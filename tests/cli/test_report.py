@@ -1,4 +1,4 @@
-"""``planner report``: formats from the suffix, options, atomic output, exit codes."""
+"""``planner report`` (planner.cli.report): formats from the suffix, options, exit codes."""
 
 from __future__ import annotations
 
