@@ -43,6 +43,38 @@ class Imported:
         return [d for d in self.report if d.severity == "error"]
 
 
+def parse_skills(text: str, bare_level: int = 1) -> tuple[dict[str, int], list[str]]:
+    """``"ml:4, backend"`` as ``{"ml": 4, "backend": 1}`` and the parts that are not skills.
+
+    Skills are separated by commas or semicolons; a skill without ``:level`` gets
+    ``bare_level`` (1 = any level, as a bare list of a task's skills means).
+    """
+    skills: dict[str, int] = {}
+    bad = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name, _, level = part.partition(":")
+        name = name.strip()
+        if not name or any(c.isspace() for c in name):
+            bad.append(part)
+            continue
+        if not level.strip():
+            skills[name] = bare_level
+            continue
+        try:
+            value = int(level)
+        except ValueError:
+            bad.append(part)
+            continue
+        if not 1 <= value <= 5:
+            bad.append(part)
+            continue
+        skills[name] = value
+    return skills, bad
+
+
 def plan_yaml(plan: dict[str, Any], source: str) -> str:
     """The plan as a YAML plan file, with a comment saying where it came from."""
     header = (

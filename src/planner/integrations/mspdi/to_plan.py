@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import Diagnostic, input_error
-from planner.integrations.imported import Imported, Origin
+from planner.integrations.imported import Imported, Origin, parse_skills
 from planner.integrations.mspdi import codes
 from planner.integrations.mspdi.parse import Calendar, Link, Project, Resource, Task, parse_mspdi
 from planner.model.plan import WEEKDAYS
@@ -56,34 +56,6 @@ def mspdi_to_plan(text: str, file: str, *, pin_assignments: bool = False) -> Imp
 
 def _valid_id(value: str | None) -> str | None:
     return value if value and not any(c.isspace() for c in value) else None
-
-
-def parse_skills(text: str) -> tuple[dict[str, int], list[str]]:
-    """``"ml:4, backend"`` as ``{"ml": 4, "backend": 1}`` and the parts that are not skills."""
-    skills: dict[str, int] = {}
-    bad = []
-    for part in text.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        name, _, level = part.partition(":")
-        name = name.strip()
-        if not name or any(c.isspace() for c in name):
-            bad.append(part)
-            continue
-        if not level.strip():
-            skills[name] = 1
-            continue
-        try:
-            value = int(level)
-        except ValueError:
-            bad.append(part)
-            continue
-        if not 1 <= value <= 5:
-            bad.append(part)
-            continue
-        skills[name] = value
-    return skills, bad
 
 
 class _Mapper:
