@@ -248,12 +248,13 @@ def schema() -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules (one concern per module)."""
-    from planner import cli_calendar, cli_jira, cli_replan, cli_report
+    from planner import cli_calendar, cli_interchange, cli_jira, cli_replan, cli_report
 
     cli_replan.register(app)
     cli_report.register(app)
     cli_calendar.register(app)
     cli_jira.register(app)
+    cli_interchange.register(app)
 
 
 _register_commands()

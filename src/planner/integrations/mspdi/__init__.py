@@ -5,7 +5,7 @@
 that did not map. Both are pure (text in, text or data out); the CLI writes files.
 """
 
-from planner.integrations.mspdi.export import schedule_to_mspdi
+from planner.integrations.mspdi.export import export_notes, schedule_to_mspdi
 from planner.integrations.mspdi.to_plan import mspdi_to_plan
 
-__all__ = ["mspdi_to_plan", "schedule_to_mspdi"]
+__all__ = ["export_notes", "mspdi_to_plan", "schedule_to_mspdi"]

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from planner.calendar import WorkCalendar
-from planner.errors import input_error
+from planner.errors import Diagnostic, input_error
 from planner.integrations.mspdi import codes
 from planner.model.plan import WEEKDAYS, Person, Plan, Task
 from planner.schedule import Schedule, ScheduledTask, missing_schedule_ids
@@ -56,6 +56,31 @@ def schedule_to_mspdi(plan: Plan, schedule: Schedule) -> str:
     if problems:
         raise input_error(problems, "the schedule does not belong to this plan")
     return _Writer(plan, schedule).xml()
+
+
+def export_notes(plan: Plan) -> list[Diagnostic]:
+    """What of ``plan`` an MSPDI file has no place for (warnings; the export goes ahead)."""
+    used_epics = {t.epic for t in plan.tasks}
+    found: list[tuple[bool, str]] = [
+        (plan.sprints is not None, "sprints"),
+        (any(t.velocity is not None for t in plan.teams), "team velocities"),
+        (any(t.name for t in plan.teams), "team names (a person's Group is the team id)"),
+        (any(t.points is not None for t in plan.tasks), "story points"),
+        (any(t.estimate is not None for t in plan.tasks), "three-point estimates"),
+        (any(t.labels for t in plan.tasks), "labels"),
+        (any(t.roles for t in plan.tasks), "roles of mixed crews (their people are assigned)"),
+        (any(t.assignee for t in plan.tasks), "pinned assignees (the assignments are written)"),
+        (any(m.value is not None for m in plan.milestones), "milestone values"),
+        (plan.skills is not None, "the list of skills"),
+        (plan.jira is not None, "Jira settings"),
+        (any(p.jira for p in plan.people), "people's Jira accounts"),
+        (
+            plan.calendar.holidays.country is not None,
+            "the holiday country (its holidays are written as dates)",
+        ),
+        (any(e.id not in used_epics for e in plan.epics), "epics without tasks"),
+    ]
+    return [Diagnostic(f"not in MSPDI: {what}", severity="warning") for on, what in found if on]
 
 
 def _el(parent: ET.Element, tag: str, text: object | None = None) -> ET.Element:
