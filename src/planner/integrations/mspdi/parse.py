@@ -92,6 +92,18 @@ class Task:
     custom: dict[int, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Rate:
+    """One entry of a resource's cost rate tables (A = table 0)."""
+
+    table: int
+    first: dt.datetime | None
+    last: dt.datetime | None
+    standard: float | None  # per hour
+    overtime: float | None
+    per_use: float | None
+
+
 @dataclass
 class Resource:
     """One row of the resource table."""
@@ -108,7 +120,7 @@ class Resource:
     standard_rate: float | None  # per hour
     overtime_rate: float | None
     cost_per_use: float | None
-    rate_entries: int
+    rates: list[Rate]
     availability_periods: int
     calendar_uid: int | None
     custom: dict[int, str] = field(default_factory=dict)
@@ -377,7 +389,17 @@ def _resource(r: _Reader, el: ET.Element) -> Resource | None:
         standard_rate=r.number(el, "StandardRate"),
         overtime_rate=r.number(el, "OvertimeRate"),
         cost_per_use=r.number(el, "CostPerUse"),
-        rate_entries=len(el.findall("Rates/Rate")),
+        rates=[
+            Rate(
+                r.int_or(rate, "RateTable", 0),
+                r.when(rate, "RatesFrom"),
+                r.when(rate, "RatesTo"),
+                r.number(rate, "StandardRate"),
+                r.number(rate, "OvertimeRate"),
+                r.number(rate, "CostPerUse"),
+            )
+            for rate in el.findall("Rates/Rate")
+        ],
         availability_periods=len(el.findall("AvailabilityPeriods/AvailabilityPeriod")),
         calendar_uid=r.integer(el, "CalendarUID"),
         custom=r.custom(el),

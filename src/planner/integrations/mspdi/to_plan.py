@@ -314,18 +314,7 @@ class _Mapper:
             self.note(res.line, f"{label} has max units {num(units * 100)}%: capacity 1 used")
         elif units < 1:
             person["capacity"] = round(units, 3)
-        if res.standard_rate:
-            person["cost_per_day"] = round(res.standard_rate * self.mpd / 60, 2)
-        if res.overtime_rate:
-            self.note(res.line, f"{label}: overtime rate not mapped (planner has no overtime)")
-        if res.cost_per_use:
-            self.note(res.line, f"{label}: cost per use not mapped")
-        if res.rate_entries > 1:
-            self.note(
-                res.line,
-                f"{label}: {res.rate_entries} dated rates not mapped; the standard rate is"
-                " cost_per_day",
-            )
+        self.rates(res, label, person)
         if res.availability_periods > 1:
             self.note(
                 res.line,
@@ -349,6 +338,36 @@ class _Mapper:
                     {"from": first, "to": last} for first, last in _ranges(off, self.workdays)
                 ]
         return person
+
+    def rates(self, res: Resource, label: str, person: dict[str, Any]) -> None:
+        """cost_per_day from the standard rate (else rate table A at the project start)."""
+        table_a = [r for r in res.rates if r.table == 0]
+        start = self.p.start or dt.datetime.min
+        current = next(
+            (
+                r
+                for r in table_a
+                if (r.first is None or r.first <= start) and (r.last is None or start <= r.last)
+            ),
+            table_a[0] if table_a else None,
+        )
+        standard = res.standard_rate or (current.standard if current else None)
+        overtime = res.overtime_rate or (current.overtime if current else None)
+        per_use = res.cost_per_use or (current.per_use if current else None)
+        if standard:
+            person["cost_per_day"] = round(standard * self.mpd / 60, 2)
+        if overtime:
+            self.note(res.line, f"{label}: overtime rate not mapped (planner has no overtime)")
+        if per_use:
+            self.note(res.line, f"{label}: cost per use not mapped")
+        if len({r.standard for r in table_a}) > 1:
+            self.note(
+                res.line,
+                f"{label}: {len(table_a)} dated rates not mapped; the one in force at the"
+                " project start is its cost_per_day",
+            )
+        if any(r.standard or r.overtime or r.per_use for r in res.rates if r.table != 0):
+            self.note(res.line, f"{label}: cost rate tables B-E not mapped")
 
     # ---------------------------------------------------------------- tasks
 
@@ -586,15 +605,20 @@ class _Mapper:
         deadline = t.deadline.date() if t.deadline else None
         ctype = t.constraint_type or codes.ASAP
         if ctype in (codes.FINISH_NO_LATER, codes.MUST_FINISH_ON) and t.constraint_date:
-            date = t.constraint_date.date()
-            deadline = min(deadline, date) if deadline else date
-            item["deadline"] = deadline
+            hard = t.constraint_date.date()
+            item["deadline"] = hard
             item["hard"] = True
+            if deadline is not None and deadline != hard:
+                self.note(
+                    t.line,
+                    f"milestone {t.name!r}: its deadline {deadline} is not mapped besides the"
+                    f" hard date {hard} of its constraint (a planner milestone has one deadline)",
+                )
             if ctype == codes.MUST_FINISH_ON:
                 self.note(
                     t.line,
-                    f"milestone {t.name!r}: 'must finish on' read as a hard"
-                    " deadline (no earlier limit)",
+                    f"milestone {t.name!r}: 'must finish on' read as a hard deadline"
+                    " (no earlier limit)",
                 )
         elif deadline:
             item["deadline"] = deadline
