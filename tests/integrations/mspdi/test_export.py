@@ -110,7 +110,8 @@ def test_mpxj_reads_resources_and_assignments(
         r = resources[p.id]
         assert str(r.getName()) == p.name
         assert float(r.getMaxUnits()) == pytest.approx(p.capacity * 100)
-        assert str(r.getStandardRate()) == f"{p.cost_per_day:g}.0/d"
+        rate = r.getStandardRate()
+        assert (float(rate.getAmount()), str(rate.getUnits())) == (p.cost_per_day, "d")
     for res in plan.resources:
         assert float(resources[res.id].getMaxUnits()) == pytest.approx(res.capacity * 100)
     tasks = _by_planner_id(project)
