@@ -79,6 +79,7 @@ def export_notes(plan: Plan) -> list[Diagnostic]:
             "the holiday country (its holidays are written as dates)",
         ),
         (any(e.id not in used_epics for e in plan.epics), "epics without tasks"),
+        (plan.project.timezone != "UTC", "the project timezone"),
     ]
     return [Diagnostic(f"not in MSPDI: {what}", severity="warning") for on, what in found if on]
 
