@@ -495,3 +495,11 @@ def test_task_details_without_a_planner_equivalent_are_reported() -> None:
     tasks_line = next(i for i, line in enumerate(source.splitlines(), 1) if "<Tasks>" in line)
     (alap,) = [d for d in imported.report if "as late as possible" in d.message]
     assert (alap.file, alap.line) == ("t.xml", tasks_line)
+
+
+def test_a_planner_id_used_twice_is_made_unique_and_reported() -> None:
+    """Two rows copied in MS Project with the same "Planner ID": the second is renamed."""
+    field = "<ExtendedAttribute><FieldID>188743731</FieldID><Value>a</Value></ExtendedAttribute>"
+    imported = mspdi_to_plan(doc(task(1, "A", field) + task(2, "A copy", field)), "t.xml")
+    assert [t.id for t in loads(imported).tasks] == ["a", "a-2"]
+    assert "planner id 'a' is used twice: 'a-2' used" in notes(imported)

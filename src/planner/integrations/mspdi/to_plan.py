@@ -77,7 +77,10 @@ class _Mapper:
             Diagnostic(message, file=self.file, line=line, severity="warning", hint=hint)
         )
 
-    def unique(self, section: str, wanted: str | None, name: str | None, fallback: str) -> str:
+    def unique(
+        self, section: str, wanted: str | None, name: str | None, fallback: str, line: int = 0
+    ) -> str:
+        """An id not used yet in ``section``: the planner id field, else a slug of the name."""
         used = self.ids.setdefault(section, set())
         base = _valid_id(wanted) or slug(name or "", fallback=fallback, max_len=40)
         candidate, n = base, 1
@@ -85,6 +88,9 @@ class _Mapper:
             n += 1
             candidate = f"{base}-{n}"
         used.add(candidate)
+        if wanted and candidate != wanted:
+            why = "is used twice" if _valid_id(wanted) else "is not an id (it has spaces)"
+            self.note(line or None, f"planner id {wanted!r} {why}: '{candidate}' used")
         return candidate
 
     @staticmethod
@@ -262,6 +268,7 @@ class _Mapper:
                     res.custom.get(codes.RESOURCE_ID_FIELD[0]),
                     res.name,
                     f"resource-{res.uid}",
+                    res.line,
                 )
                 capacity = max(1, math.floor(units + 1e-9))
                 if kind is None:
@@ -288,9 +295,8 @@ class _Mapper:
     def person(
         self, res: Resource, label: str, units: float, teams: dict[str, dict[str, Any]]
     ) -> dict[str, Any]:
-        pid = self.unique(
-            "people", res.custom.get(codes.RESOURCE_ID_FIELD[0]), res.name, f"person-{res.uid}"
-        )
+        wanted = res.custom.get(codes.RESOURCE_ID_FIELD[0])
+        pid = self.unique("people", wanted, res.name, f"person-{res.uid}", res.line)
         person: dict[str, Any] = {"id": pid}
         if res.name and res.name != pid:
             person["name"] = res.name
@@ -403,7 +409,11 @@ class _Mapper:
         for t in rows:
             section = {"summary": "epics", "milestone": "milestones", "task": "tasks"}[kind[t.uid]]
             ids[t.uid] = self.unique(
-                section, t.custom.get(codes.TASK_ID_FIELD[0]), t.name, f"{kind[t.uid]}-{t.uid}"
+                section,
+                t.custom.get(codes.TASK_ID_FIELD[0]),
+                t.name,
+                f"{kind[t.uid]}-{t.uid}",
+                t.line,
             )
         self.by_uid, self.kind, self.children, self.parent = by_uid, kind, children, parent
 
