@@ -20,7 +20,18 @@ COMMAND_MODULES = ("calendar", "jira", "replan", "report", "schedule")
 #: Heavy optional stacks that only some commands need (OR-Tools, charts, the Jira client).
 HEAVY = ("ortools", "plotly", "matplotlib", "jira")
 
-COMMANDS = ["schedule", "validate", "check", "schema", "replan", "diff", "report", "calendar"]
+COMMANDS = [
+    "schedule",
+    "validate",
+    "check",
+    "schema",
+    "replan",
+    "diff",
+    "report",
+    "calendar",
+    "export",
+    "import",
+]
 
 
 def test_app_has_every_command_once_in_order(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ import time
 
 import typer
 
-from planner.cli import calendar, jira, replan, report, schedule
+from planner.cli import calendar, interchange, jira, replan, report, schedule
 from planner.cli.common import err
 
 app = typer.Typer(
@@ -31,6 +31,8 @@ app.command("replan")(replan.replan)
 app.command("diff")(replan.diff)
 app.command("report")(report.report)
 app.command("calendar")(calendar.calendar)
+app.command("export")(interchange.export)
+app.command("import")(interchange.import_plan)
 
 jira_app = typer.Typer(name="jira", help=jira.JIRA_HELP, no_args_is_help=True)
 jira_app.command("push")(jira.push)
