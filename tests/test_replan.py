@@ -17,12 +17,13 @@ from planner import cli_replan
 from planner.api import solve_plan
 from planner.calendar import WorkCalendar
 from planner.check import check_schedule
-from planner.diff import Comparison, compare, render
+from planner.diff import Comparison, compare
 from planner.model import load_plan
 from planner.model.loader import plan_from_data
 from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
 from planner.replan import Replanned, replan, split_violations
+from planner.report.comparison import render
 from planner.schedule import Schedule, write_schedule
 from planner.solvers import SolveParams
 from tests.conftest import DATA, EXAMPLES

@@ -95,10 +95,10 @@ def register(app: typer.Typer) -> None:
         quiet: cli.Quiet = False,
     ) -> None:
         """Re-plan after slippage: fix what happened, move as little as possible, say why."""
-        from planner.diff import render, rich_view
         from planner.fileio import write_atomic
         from planner.model.progress import load_progress
         from planner.replan import replan
+        from planner.report.comparison import render, rich_view
         from planner.schedule import missing_schedule_ids, read_schedule, write_schedule
         from planner.solvers.base import SolveParams
 
@@ -155,7 +155,8 @@ def register(app: typer.Typer) -> None:
         ] = ReportFormat.table,
     ) -> None:
         """Compare two schedules: milestone slippage, moved tasks, reassignments."""
-        from planner.diff import compare, render, rich_view
+        from planner.diff import compare
+        from planner.report.comparison import render, rich_view
         from planner.schedule import read_schedule
 
         plan = cli.load(plan_file) if plan_file is not None else None
