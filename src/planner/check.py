@@ -32,6 +32,7 @@ from typing import Any
 import holidays
 
 from planner.model.plan import WEEKDAYS, Dependency, Milestone, Person, Plan, Task
+from planner.text import num, plural
 
 #: Tolerance on effort and story-point sums (floats from YAML).
 EPS = 1e-9
@@ -178,14 +179,6 @@ def _show(value: Any) -> str:
 
 def _quote(ids: Iterable[str]) -> str:
     return ", ".join(f"'{i}'" for i in ids)
-
-
-def _num(x: float) -> str:
-    return f"{x:g}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class _Checker:
@@ -382,7 +375,7 @@ class _Checker:
             2,
             f"task '{e.id}' {mine} {own}, but its {dep.type} dependency on '{p.id}'"
             f" ({theirs} {pred}, lag {lag}) needs {self.cal.date_at(need)} at the earliest"
-            f" ({_plural(need - have, 'working day')} short)",
+            f" ({plural(need - have, 'working day')} short)",
             e.id,
         )
 
@@ -396,7 +389,7 @@ class _Checker:
             if len(e.assignees) != task.assignees:
                 self.add(
                     3,
-                    f"task '{e.id}' has {_plural(len(e.assignees), 'assignee')}"
+                    f"task '{e.id}' has {plural(len(e.assignees), 'assignee')}"
                     f" ({', '.join(e.assignees) or 'none'}), needs {task.assignees}",
                     e.id,
                 )
@@ -489,7 +482,7 @@ class _Checker:
                 if e.days != task.duration:
                     self.add(
                         5,
-                        f"task '{e.id}' spans {_plural(e.days, 'working day')} ({e.span}),"
+                        f"task '{e.id}' spans {plural(e.days, 'working day')} ({e.span}),"
                         f" but its duration is {task.duration}",
                         e.id,
                     )
@@ -500,12 +493,12 @@ class _Checker:
             who = [self.people[n] for n in dict.fromkeys(e.assignees) if n in self.people]
             done = sum(p.capacity for p in who) * e.days
             if done + EPS < work:
-                parts = ", ".join(f"{p.id} {_num(p.capacity)}" for p in who) or "nobody"
+                parts = ", ".join(f"{p.id} {num(p.capacity)}" for p in who) or "nobody"
                 self.add(
                     5,
-                    f"task '{e.id}' gets {_num(done)} person-days in"
-                    f" {_plural(e.days, 'working day')} ({e.span}; {parts}),"
-                    f" but its effort is {_num(work)}",
+                    f"task '{e.id}' gets {num(done)} person-days in"
+                    f" {plural(e.days, 'working day')} ({e.span}; {parts}),"
+                    f" but its effort is {num(work)}",
                     e.id,
                 )
 
@@ -602,7 +595,7 @@ class _Checker:
             ok = True
         if not ok:
             why = (
-                f"its last task finishes {last}, {_plural(late, 'working day')} after the"
+                f"its last task finishes {last}, {plural(late, 'working day')} after the"
                 f" deadline {m.deadline}"
                 if late
                 else "it is on time" + ("" if m.deadline else " (no deadline)")
@@ -632,9 +625,9 @@ class _Checker:
                 first = sprint_start + (sprint - 1) * length
                 self.add(
                     8,
-                    f"team '{team}' starts {_num(points)} story points in sprint {sprint}"
+                    f"team '{team}' starts {num(points)} story points in sprint {sprint}"
                     f" ({self.cal.date_at(first)}..{self.cal.date_at(first + length - 1)}),"
-                    f" above its velocity {_num(velocity)}: tasks"
+                    f" above its velocity {num(velocity)}: tasks"
                     f" {_quote(i for i, p in items if p)}",
                 )
 

@@ -7,20 +7,17 @@ schedule backwards from the milestone's last task through what binds each start
 (:func:`planner.graph.why_start`: a dependency, a person's previous task, a resource,
 time off, a release date) and keeps the part of that chain that moved, e.g.
 ``mvp +6 wd: ingest ran 4 wd long (alice) -> features -> train waits for gpu``.
+
+Data only: :mod:`planner.report.comparison` renders a :class:`Comparison` as a
+terminal table, Markdown or JSON.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
-import json
 from dataclasses import dataclass, field
 from typing import Any
-
-from rich.console import Console, Group
-from rich.table import Table
-from rich.text import Text
 
 from planner.calendar import WorkCalendar
 from planner.graph import EndIndex, why_start
@@ -29,7 +26,6 @@ from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
 from planner.schedule import Schedule, ScheduledTask
 
-FORMATS = ("table", "markdown", "json")
 _MONDAY = dt.date(2000, 1, 3)
 
 
@@ -112,21 +108,11 @@ class Comparison:
         return [m for m in self.milestones if m.delta is not None and m.delta > 0]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON."""
+        """Plain data (dates stay :class:`datetime.date`), with the two counts added."""
         data = dataclasses.asdict(self)
         data["reassigned"] = self.reassigned
         data["sprint_changes"] = self.sprint_changes
         return data
-
-    def to_json(self) -> str:
-        """The comparison as pretty JSON (dates as ISO strings)."""
-        return json.dumps(self.to_dict(), indent=2, default=_json_default) + "\n"
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def _weekday_index(day: dt.date) -> int:
@@ -317,141 +303,3 @@ def _trim(links: list[Link]) -> tuple[Link, ...]:
                 link = dataclasses.replace(link, text=link.what)
             return (link, *links[i + 1 :])
     return tuple(links)
-
-
-# -- rendering ---------------------------------------------------------------------------------
-
-
-def _d(day: dt.date | None) -> str:
-    return day.isoformat() if day is not None else "—"
-
-
-def _signed(n: int | None) -> str:
-    if n is None:
-        return "—"
-    return f"+{n}" if n > 0 else str(n)
-
-
-def _late(m: MilestoneChange) -> str:
-    if m.deadline is None:
-        return "no deadline"
-    if m.late_new:
-        return f"LATE {m.late_new} wd" + (" (HARD)" if m.hard else "")
-    return "on time"
-
-
-def rich_view(c: Comparison) -> Group:
-    """Terminal view: milestones, why they slipped, moved tasks."""
-    ms = Table(title="Milestones", title_justify="left")
-    for col in ("milestone", "baseline", "new", "Δ wd", "deadline", "status"):
-        ms.add_column(col)
-    for m in c.milestones:
-        style = "red" if (m.delta or 0) > 0 else ("green" if (m.delta or 0) < 0 else "")
-        ms.add_row(
-            m.id,
-            _d(m.old),
-            _d(m.new),
-            Text(_signed(m.delta), style=style),
-            _d(m.deadline),
-            _late(m),
-        )
-    parts: list[Any] = [ms]
-    whys = [m.why for m in c.milestones if m.why]
-    if whys:
-        parts.append(Text("Why:\n" + "\n".join(f"  {w}" for w in whys)))
-    tasks = Table(
-        title=f"Moved tasks ({len(c.moved)}; {c.unchanged} unchanged)", title_justify="left"
-    )
-    for col in ("task", "old", "new", "Δ start", "sprint", "assignees"):
-        tasks.add_column(col)
-    for t in c.moved:
-        tasks.add_row(
-            t.id,
-            f"{_d(t.old_start)}..{_d(t.old_finish)}",
-            f"{_d(t.new_start)}..{_d(t.new_finish)}",
-            _signed(t.start_delta),
-            f"{t.old_sprint}"
-            if t.old_sprint == t.new_sprint
-            else f"{t.old_sprint} → {t.new_sprint}",
-            ", ".join(t.new_assignees)
-            if not t.reassigned
-            else f"{', '.join(t.old_assignees)} → {', '.join(t.new_assignees)}",
-        )
-    parts.append(tasks)
-    extra = []
-    if c.added:
-        extra.append("new tasks: " + ", ".join(c.added))
-    if c.removed:
-        extra.append("removed tasks: " + ", ".join(c.removed))
-    extra += list(c.notes)
-    if extra:
-        parts.append(Text("\n".join(extra)))
-    return Group(*parts)
-
-
-def render_table(c: Comparison, width: int = 140) -> str:
-    """The terminal view as plain text."""
-    console = Console(file=io.StringIO(), width=width, color_system=None)
-    console.print(rich_view(c))
-    out = console.file.getvalue()  # type: ignore[attr-defined]
-    return str(out)
-
-
-def render_markdown(c: Comparison) -> str:
-    """Markdown to paste into a status update."""
-    lines = [
-        "## Milestones",
-        "",
-        "| milestone | baseline | new | Δ wd | deadline | status |",
-        "|---|---|---|---|---|---|",
-    ]
-    for m in c.milestones:
-        lines.append(
-            f"| {m.id} | {_d(m.old)} | {_d(m.new)} | {_signed(m.delta)} | {_d(m.deadline)}"
-            f" | {_late(m)} |"
-        )
-    whys = [m.why for m in c.milestones if m.why]
-    if whys:
-        lines += ["", "**Why:**", ""] + [f"- {w}" for w in whys]
-    lines += [
-        "",
-        f"## Moved tasks ({len(c.moved)}; {c.unchanged} unchanged,"
-        f" {c.reassigned} reassigned, {c.sprint_changes} changed sprint)",
-        "",
-    ]
-    if c.moved:
-        lines += [
-            "| task | old | new | Δ start | sprint | assignees |",
-            "|---|---|---|---|---|---|",
-        ]
-        for t in c.moved:
-            sprint = (
-                str(t.old_sprint)
-                if t.old_sprint == t.new_sprint
-                else f"{t.old_sprint} → {t.new_sprint}"
-            )
-            who = (
-                ", ".join(t.new_assignees)
-                if not t.reassigned
-                else f"{', '.join(t.old_assignees)} → {', '.join(t.new_assignees)}"
-            )
-            lines.append(
-                f"| {t.id} | {_d(t.old_start)}..{_d(t.old_finish)} | {_d(t.new_start)}.."
-                f"{_d(t.new_finish)} | {_signed(t.start_delta)} | {sprint} | {who} |"
-            )
-    if c.added:
-        lines += ["", "New tasks: " + ", ".join(c.added)]
-    if c.removed:
-        lines += ["", "Removed tasks: " + ", ".join(c.removed)]
-    for note in c.notes:
-        lines += ["", f"Note: {note}"]
-    return "\n".join(lines) + "\n"
-
-
-def render(c: Comparison, fmt: str) -> str:
-    """Render in one of :data:`FORMATS`."""
-    if fmt == "json":
-        return c.to_json()
-    if fmt == "markdown":
-        return render_markdown(c)
-    return render_table(c)

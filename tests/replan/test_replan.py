@@ -12,12 +12,13 @@ import yaml
 from planner.api import solve_plan
 from planner.calendar import WorkCalendar
 from planner.check import check_schedule
-from planner.diff import Comparison, render
+from planner.diff import Comparison
 from planner.model import load_plan
 from planner.model.loader import plan_from_data
 from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
 from planner.replan import Replanned, replan, split_violations
+from planner.report.comparison import render
 from planner.schedule import Schedule
 from planner.solvers import SolveParams
 from tests.conftest import EXAMPLES

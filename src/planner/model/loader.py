@@ -13,6 +13,7 @@ from planner.errors import Diagnostic, Path, did_you_mean, input_error
 from planner.model.plan import Plan
 from planner.model.source import Source, read_source
 from planner.model.validate import SECTIONS, KnownIds, validate_plan
+from planner.text import plural
 
 
 @dataclass
@@ -38,7 +39,7 @@ def load_plan(path: str | FsPath) -> Plan:
     loaded = read_plan(path)
     if loaded.errors or loaded.plan is None:
         n = len(loaded.errors)
-        raise input_error(loaded.diagnostics, f"{path}: {n} problem{'s' if n != 1 else ''}")
+        raise input_error(loaded.diagnostics, f"{path}: {plural(n, 'problem')}")
     return loaded.plan
 
 

@@ -26,6 +26,7 @@ from planner.errors import Diagnostic, did_you_mean, input_error
 from planner.model.loader import pydantic_diagnostics
 from planner.model.plan import Plan
 from planner.model.source import Source, read_source
+from planner.text import plural
 
 TaskStatus = Literal["done", "in_progress", "not_started"]
 Id = Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]
@@ -104,7 +105,7 @@ def load_progress(path: str | FsPath, plan: Plan, today: dt.date | None = None) 
     loaded = read_progress(path, plan, today)
     if loaded.errors or loaded.progress is None:
         n = len(loaded.errors)
-        raise input_error(loaded.diagnostics, f"{path}: {n} problem{'s' if n != 1 else ''}")
+        raise input_error(loaded.diagnostics, f"{path}: {plural(n, 'problem')}")
     return loaded.progress
 
 

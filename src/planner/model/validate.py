@@ -14,6 +14,7 @@ import networkx as nx
 
 from planner.errors import Diagnostic, Path, did_you_mean
 from planner.model.plan import Person, Plan, Task
+from planner.text import plural
 
 SECTIONS = ("teams", "people", "resources", "milestones", "epics", "tasks")
 
@@ -316,8 +317,8 @@ def _qualification(plan: Plan) -> list[Diagnostic]:
             out.append(
                 _err(
                     (*base, "skills") if task.skills else (*base, "assignees"),
-                    f"task '{task.id}' needs {task.assignees}"
-                    f" {'person' if task.assignees == 1 else 'people'} with {_skills_text(task)},"
+                    f"task '{task.id}' needs {plural(task.assignees, 'person', 'people')}"
+                    f" with {_skills_text(task)},"
                     f" {who} qualifies{near}",
                     "train or add someone, lower the required levels, or reduce 'assignees'",
                 )

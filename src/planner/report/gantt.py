@@ -27,6 +27,7 @@ from planner.report.timeline import (
     Timeline,
     link_path,
 )
+from planner.text import short, signed
 
 _MS_PER_DAY = 86_400_000
 LANE_PX = 24
@@ -37,11 +38,6 @@ MAX_LABELLED_LANES = 400
 def fmt_date(day: dt.date | None) -> str:
     """``Mon 2027-01-04`` (``—`` for None)."""
     return day.strftime("%a %Y-%m-%d") if day is not None else "—"
-
-
-def signed(n: int) -> str:
-    """``+3``, ``0``, ``-2``."""
-    return f"{n:+d}" if n else "0"
 
 
 def _iso(day: dt.date) -> str:
@@ -423,14 +419,15 @@ def gantt_figure(timeline: Timeline) -> go.Figure:
         for lane in timeline.lanes
         if n <= MAX_LABELLED_LANES or lane.kind in ("header", "milestone")
     ]
+    names = [short(lane.label, 40, one_line=False) for lane in labelled]
     ticktext = [
-        f"<b>{html.escape(_short(lane.label, 40))}</b>"
+        f"<b>{html.escape(name)}</b>"
         if lane.kind == "header"
-        else ("◆ " if lane.kind == "milestone" else "") + html.escape(_short(lane.label, 40))
-        for lane in labelled
+        else ("◆ " if lane.kind == "milestone" else "") + html.escape(name)
+        for lane, name in zip(labelled, names, strict=True)
     ]
     # a fixed margin instead of Plotly's automargin, which re-measures every label
-    longest = max((len(_short(lane.label, 40)) + 2 for lane in labelled), default=8)
+    longest = max((len(name) + 2 for name in names), default=8)
     subtitle = f"by {timeline.by}"
     if timeline.baseline is not None:
         subtitle += " · grey: baseline"
@@ -467,7 +464,3 @@ def gantt_figure(timeline: Timeline) -> go.Figure:
         },
     )
     return fig
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

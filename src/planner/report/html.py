@@ -14,9 +14,10 @@ from typing import Any
 
 import plotly.io as pio  # type: ignore[import-untyped, unused-ignore]
 
-from planner.report.gantt import fmt_date, gantt_figure, signed
+from planner.report.gantt import fmt_date, gantt_figure
 from planner.report.load import LoadCell, SprintLoad, VelocityCell
 from planner.report.timeline import CRITICAL, REASONS, MilestoneMark, Timeline
+from planner.text import signed, slug
 
 DATA_ID = "planner-report-data"
 GANTT_ID = "gantt"
@@ -77,7 +78,7 @@ def render_html(
             "scrollZoom": False,
             "toImageButtonOptions": {
                 "format": "png",
-                "filename": _slug(timeline.title) + "-gantt",
+                "filename": slug(timeline.title, unicode=True) + "-gantt",
                 "scale": 2,
             },
         },
@@ -275,7 +276,7 @@ def _milestone_table(timeline: Timeline) -> str:
     rows = []
     for m in timeline.milestones:
         hard = ' <span class="badge hard">hard</span>' if m.hard else ""
-        slack = "—" if m.slack is None else signed(m.slack)
+        slack = signed(m.slack)
         cells = [
             f"<td><code>{escape(m.id)}</code>{hard}</td>",
             f'<td class="wrap">{escape(m.name)}</td>',
@@ -526,8 +527,3 @@ def _json(data: Any) -> str:
     """JSON safe inside a <script> element."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _slug(text: str) -> str:
-    out = "".join(c.lower() if c.isalnum() else "-" for c in text)
-    return "-".join(p for p in out.split("-") if p) or "plan"

@@ -25,6 +25,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from planner.report.gantt import milestone_colour
 from planner.report.timeline import CRITICAL, Timeline, link_path
+from planner.text import short
 
 StaticFormat = Literal["png", "svg"]
 
@@ -223,7 +224,7 @@ def gantt_matplotlib(timeline: Timeline) -> Figure:
     ax.set_yticks([lane.index for lane in timeline.lanes])
     ticks = ax.set_yticklabels(
         [
-            ("◆ " if lane.kind == "milestone" else "") + _short(lane.label, 44)
+            ("◆ " if lane.kind == "milestone" else "") + short(lane.label, 44, one_line=False)
             for lane in timeline.lanes
         ],
         fontsize=font,
@@ -278,8 +279,4 @@ def _fit(text: str, width_pt: float, char_pt: float) -> str:
     room = int((width_pt - 3) / char_pt)
     if room < 3:
         return ""
-    return _short(text, room)
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return short(text, room, one_line=False)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planner.report.gantt import fmt_date, signed
+from planner.report.gantt import fmt_date
 from planner.report.load import SprintLoad
 from planner.report.mermaid import render_mermaid
 from planner.report.timeline import REASONS, MilestoneMark, Timeline
+from planner.text import plural, signed
 
 #: Deadlines this close (working days of slack) are listed as risks.
 TIGHT_SLACK = 5
@@ -88,7 +89,7 @@ def render_status(
     if timeline.today is not None:
         running = [t for t in s.tasks if t.start <= timeline.today <= t.finish]
         lines.append(
-            f"- In progress today: {len(running)} task{'s' if len(running) != 1 else ''}"
+            f"- In progress today: {plural(len(running), 'task')}"
             + (": " + ", ".join(f"`{t.id}`" for t in running) if running else "")
         )
     lines.append("")
@@ -106,11 +107,11 @@ def render_status(
                 m.name,
                 fmt_date(m.date),
                 fmt_date(m.deadline),
-                "—" if m.slack is None else signed(m.slack),
+                signed(m.slack),
                 _status(m),
             ]
             if base is not None:
-                row += [fmt_date(m.baseline_date), "—" if m.slip is None else signed(m.slip)]
+                row += [fmt_date(m.baseline_date), signed(m.slip)]
             rows.append(row)
         lines += _table(head_m, rows)
 
