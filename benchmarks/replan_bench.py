@@ -24,7 +24,7 @@ from planner.calendar import WorkCalendar
 from planner.check import check_schedule
 from planner.model.loader import plan_from_data
 from planner.model.progress import PlanProgress, TaskProgress
-from planner.replan import replan, split_violations
+from planner.replanning import replan, split_violations
 from planner.schedule import Schedule
 from planner.solvers import SolveParams
 

@@ -50,3 +50,11 @@ def test_reading_code_does_not_load_the_solvers(module: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip() == ""
+
+
+def test_no_public_name_hides_a_module() -> None:
+    """No name at the package root is also a submodule's name (planner.x stays the module)."""
+    import importlib.util
+
+    clashes = [n for n in planner.__all__ if importlib.util.find_spec(f"planner.{n}") is not None]
+    assert clashes == []

@@ -9,14 +9,14 @@ re-plan after slippage gives a :class:`Replanned`. Every problem is a
     >>> import planner
     >>> plan = planner.load_plan("examples/contract.yaml")          # doctest: +SKIP
     >>> solved = planner.solve_plan(plan, planner.SolveParams(time_limit=5))  # doctest: +SKIP
-    >>> planner.check(plan, solved.schedule)                        # doctest: +SKIP
+    >>> planner.check_schedule(plan, solved.schedule)               # doctest: +SKIP
     []
 
 See ``docs/api.md`` for the whole tour. Importing planner does not load OR-Tools; the
 solvers load on the first solve.
 """
 
-from planner.api import Solved, check, schedule_file, solve_plan
+from planner.api import Solved, check_schedule, schedule_file, solve_plan
 from planner.diff import Comparison, compare
 from planner.errors import (
     Diagnostic,
@@ -29,7 +29,7 @@ from planner.errors import (
 from planner.model.loader import load_plan, plan_from_data, read_plan
 from planner.model.plan import Plan, plan_json_schema
 from planner.model.progress import PlanProgress, load_progress
-from planner.replan import Replanned, replan
+from planner.replanning import Replanned, replan
 from planner.schedule import Schedule, read_schedule, write_schedule
 from planner.solvers.base import Progress, Result, SolveParams, Status
 
@@ -53,7 +53,7 @@ __all__ = [
     "Solved",
     "Status",
     "__version__",
-    "check",
+    "check_schedule",
     "compare",
     "load_plan",
     "load_progress",

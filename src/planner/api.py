@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from planner import check
 from planner.calendar import WorkCalendar
-from planner.check import Violation, check_schedule
+from planner.check import Violation
 from planner.errors import ExitCode, InfeasibleError, NoSolutionError, PlannerError
 from planner.instance import Instance, compile_plan
 from planner.model.loader import load_plan
@@ -83,10 +84,10 @@ def schedule_file(
     return solve_plan(load_plan(path), params, solver)
 
 
-def check(plan: Plan, schedule: Schedule | Mapping[str, Any]) -> list[Violation]:
+def check_schedule(plan: Plan, schedule: Schedule | Mapping[str, Any]) -> list[Violation]:
     """The independent checker's findings on ``schedule`` (empty: all 8 rules hold).
 
     ``schedule`` is a :class:`Schedule` or the schedule JSON as a dict.
     """
     data = schedule.model_dump(mode="json") if isinstance(schedule, Schedule) else schedule
-    return check_schedule(plan, data)
+    return check.check_schedule(plan, data)

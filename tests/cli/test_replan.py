@@ -16,7 +16,7 @@ from planner.check import check_schedule
 from planner.diff import compare
 from planner.model import load_plan
 from planner.model.progress import PlanProgress
-from planner.replan import replan
+from planner.replanning import replan
 from planner.schedule import Schedule, write_schedule
 from planner.solvers import SolveParams
 from tests.conftest import DATA

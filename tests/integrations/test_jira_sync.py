@@ -492,7 +492,7 @@ def test_pull_writes_a_progress_file_that_replan_accepts(
 ) -> None:
     """Done/in-progress issues and logged work -> contract progress file -> replan runs."""
     from planner.model.progress import load_progress
-    from planner.replan import replan
+    from planner.replanning import replan
 
     plan, path, _markers = setup
     first = _push(plan, base_schedule, path, client)

@@ -14,12 +14,12 @@ from planner.check import check_schedule
 from planner.model import load_plan
 from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
-from planner.replan import freeze, replan, split_violations
+from planner.replanning import freeze, replan, split_violations
 from planner.schedule import Schedule
 from planner.solvers import SolveParams
 from planner.solvers.repair import critical_blockers, repair
 from tests.conftest import EXAMPLES
-from tests.replan.test_replan import progress_from
+from tests.replanning.test_replan import progress_from
 from tests.solvers.test_properties import load_valid, plans
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from planner.replan.freeze import freeze
+from planner.replanning.freeze import freeze
 from planner.solvers import SolveParams, Status
 from planner.solvers.base import Assignment
 from planner.solvers.stability import (
@@ -17,7 +17,7 @@ from planner.solvers.stability import (
     distance,
     solve_stable,
 )
-from tests.replan.test_replan import slip_case
+from tests.replanning.test_replan import slip_case
 
 
 def test_distance_counts_moves_reassignments_and_sprints(ml_solved: Any) -> None:

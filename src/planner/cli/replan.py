@@ -28,7 +28,7 @@ from planner.diff import compare
 from planner.errors import InfeasibleError
 from planner.fileio import write_atomic
 from planner.model.progress import load_progress
-from planner.replan import replan as replan_schedule
+from planner.replanning import replan as replan_schedule
 from planner.report.comparison import render, rich_view
 from planner.schedule import missing_schedule_ids, read_schedule, write_schedule
 from planner.solvers.base import SolveParams

@@ -1,6 +1,6 @@
 """Re-solving close to a baseline: the stability objective and the large-plan repair.
 
-A re-plan's instance already holds the past (see :mod:`planner.replan.freeze`):
+A re-plan's instance already holds the past (see :mod:`planner.replanning.freeze`):
 done and running work has fixed start days (:attr:`Baseline.pinned`), nothing new
 starts before today. What is left to the solver is the usual primary objective
 (weighted milestone lateness, then finish) and, with it held, distance from the

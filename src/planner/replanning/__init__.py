@@ -1,7 +1,7 @@
 """Re-planning after slippage: a baseline schedule + progress + (edited) plan -> a new schedule.
 
 Three steps, each a function returning a value: freeze the past into an instance
-(:func:`planner.replan.freeze.freeze`), re-solve it close to the baseline
+(:func:`planner.replanning.freeze.freeze`), re-solve it close to the baseline
 (:func:`planner.solvers.stability.solve_stable`: weighted milestone lateness and
 finish first, then distance from the baseline as ``stability`` asks), and turn the
 result into a schedule with a slippage report against the baseline
@@ -18,7 +18,7 @@ from planner.diff import Comparison, compare
 from planner.errors import Diagnostic, InfeasibleError, NoSolutionError, input_error
 from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
-from planner.replan.freeze import Fixed, Frozen, freeze
+from planner.replanning.freeze import Fixed, Frozen, freeze
 from planner.schedule import Schedule, make_schedule
 from planner.solvers import (
     FALLBACK_SOLVER,

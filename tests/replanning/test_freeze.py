@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner.replan.freeze import freeze
-from tests.replan.test_replan import slip_case
+from planner.replanning.freeze import freeze
+from tests.replanning.test_replan import slip_case
 
 
 def test_done_tasks_keep_their_actual_days_and_hold_nobody(ml_solved: Any) -> None:

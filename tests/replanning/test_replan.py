@@ -17,7 +17,7 @@ from planner.model import load_plan
 from planner.model.loader import plan_from_data
 from planner.model.plan import Plan
 from planner.model.progress import PlanProgress
-from planner.replan import Replanned, replan, split_violations
+from planner.replanning import Replanned, replan, split_violations
 from planner.report.comparison import render
 from planner.schedule import Schedule
 from planner.solvers import SolveParams
