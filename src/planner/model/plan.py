@@ -57,7 +57,10 @@ TASK_LIST_LEVEL = 1
 class Frozen(BaseModel):
     """Base: immutable after loading, unknown keys rejected."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # attribute docstrings become the JSON Schema's descriptions (editor hover text)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True
+    )
 
 
 def _skill_map(value: Any, list_level: int) -> Any:
@@ -72,8 +75,12 @@ class Project(Frozen):
     """Name, first day work may start, and the timezone for calendar export."""
 
     name: str = Field(min_length=1)
+    """The project's name (reports, calendars, Jira labels)."""
     start: dt.date
+    """First day work may start (ISO date); working day 0 is the first working day on or after it.
+    """
     timezone: str = "UTC"
+    """IANA timezone for calendar export, e.g. Europe/Berlin."""
 
     @field_validator("timezone")
     @classmethod
@@ -91,9 +98,11 @@ class Holidays(Frozen):
     """Public holidays of a country (``holidays`` package) plus explicit dates."""
 
     country: str | None = None
-    #: Added key: a subdivision (state, province) for regional holidays, e.g. ``BY``.
+    """ISO 3166 alpha-2 country code whose public holidays are not worked, e.g. DE."""
     region: str | None = None
+    """Added key: a subdivision (state, province) for regional holidays, e.g. BY."""
     dates: tuple[dt.date, ...] = ()
+    """Explicit non-working dates (ISO dates)."""
 
     @model_validator(mode="after")
     def _known_country(self) -> Holidays:
@@ -120,7 +129,9 @@ class CalendarSpec(Frozen):
     """Which weekdays are worked and which dates are not."""
 
     workdays: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+    """Weekdays that are worked (mon..sun); default Monday to Friday."""
     holidays: Holidays = Holidays()
+    """Dates that are not worked: a country's public holidays and explicit dates."""
 
     @field_validator("workdays")
     @classmethod
@@ -136,22 +147,29 @@ class Sprints(Frozen):
     """Sprints of ``length`` working days, the first starting on ``start``."""
 
     length: int = Field(ge=1, le=260)
+    """Working days per sprint."""
     start: dt.date | None = None
+    """First day of sprint 1 (ISO date); default project.start."""
 
 
 class Team(Frozen):
     """A team; ``velocity`` caps the story points its tasks start per sprint."""
 
     id: Id
+    """Unique team id."""
     name: str | None = None
+    """Display name."""
     velocity: float | None = Field(default=None, gt=0)
+    """Story points the team's tasks may start per sprint (a cap); none: no cap."""
 
 
 class TimeOff(Frozen):
     """An inclusive range of dates a person is away."""
 
     from_: dt.date = Field(alias="from")
+    """First day away (ISO date, inclusive)."""
     to: dt.date
+    """Last day away (ISO date, inclusive)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> TimeOff:
@@ -164,14 +182,23 @@ class Person(Frozen):
     """Someone who can be assigned to tasks."""
 
     id: Id
+    """Unique person id."""
     name: str | None = None
+    """Display name."""
     team: str | None = None
+    """Id of the person's team (velocity is counted for the lead's team)."""
     skills: SkillMap = Field(default_factory=dict)
+    """Skill -> level 1..5; a bare list means level 3."""
     capacity: float = Field(default=1.0, gt=0, le=1.0)
+    """Fraction of a full-time working day (0.5: half-time, twice the working days per effort)."""
     cost_per_day: float | None = Field(default=None, ge=0)
+    """Cost per working day assigned (for cost reports, budgets and advice)."""
     jira: str | None = None
+    """Jira account (name or accountId) for assignment."""
     email: str | None = None
+    """E-mail address, used as calendar attendee."""
     time_off: tuple[TimeOff, ...] = ()
+    """Date ranges the person is away (no task of theirs spans them)."""
 
     @field_validator("skills", mode="before")
     @classmethod
@@ -183,29 +210,61 @@ class JiraSpec(Frozen):
     """Where ``planner jira push`` writes; credentials come from the environment."""
 
     project: str = Field(min_length=1)
+    """Jira project key, e.g. CHURN."""
     board: int | None = None
+    """Scrum board id, for sprints (without it, no sprints are created)."""
     issue_type: str = "Story"
+    """Issue type of tasks."""
     link_type: str = "Blocks"
-    #: Added key: the Jira issue type used for plan epics.
+    """Issue link type of dependencies."""
     epic_type: str = "Epic"
+    """Added key: the Jira issue type used for plan epics."""
 
 
 class Resource(Frozen):
     """Shared non-human capacity (GPUs, test rigs): units in use per working day."""
 
     id: Id
+    """Unique resource id."""
     name: str | None = None
+    """Display name."""
     capacity: int = Field(ge=1)
+    """Units available on every working day (tasks hold units for their whole span)."""
 
 
 class Milestone(Frozen):
     """Completes when all its tasks finish; ``hard`` deadlines must hold."""
 
     id: Id
+    """Unique milestone id."""
     name: str | None = None
+    """Display name."""
     deadline: dt.date | None = None
+    """Date by which all its tasks should finish (ISO date)."""
     hard: bool = False
+    """True: the schedule must meet the deadline (else the plan is infeasible); false: lateness is
+    minimised.
+    """
     value: float | None = Field(default=None, ge=0)
+    """Business value (currency units), for prioritisation and the scope optimiser."""
+    stage: str | None = None
+    """Added key: id of the stage (``stages``) this milestone delivers."""
+    optional: bool = False
+    """Added key: scope that may be left out (``planner advise scope``); delivered only if all its
+    tasks are in.
+    """
+    value_decay: float | None = Field(default=None, ge=0)
+    """Added key: value lost per calendar week late (cost of delay), currency units."""
+    probability: float = Field(default=1.0, gt=0, le=1)
+    """Added key: chance the milestone's value is realised once delivered (expected value = value x
+    probability).
+    """
+    requires: tuple[str, ...] = ()
+    """Added key: ids of tasks, epics or milestones that must be in if this one is in."""
+    excludes: tuple[str, ...] = ()
+    """Added key: ids of tasks, epics or milestones that cannot be in together with this one."""
+    together: tuple[str, ...] = ()
+    """Added key: ids of tasks, epics or milestones that are in exactly when this one is."""
 
     @model_validator(mode="after")
     def _hard_needs_deadline(self) -> Milestone:
@@ -218,15 +277,30 @@ class Epic(Frozen):
     """An optional grouping of tasks (a Jira epic)."""
 
     id: Id
+    """Unique epic id."""
     name: str | None = None
+    """Display name."""
+    optional: bool = False
+    """Added key: all of the epic's tasks may be left out together (``planner advise scope``)."""
+    requires: tuple[str, ...] = ()
+    """Added key: ids of tasks, epics or milestones that must be in if this one is in."""
+    excludes: tuple[str, ...] = ()
+    """Added key: ids of tasks, epics or milestones that cannot be in together with this one."""
+    together: tuple[str, ...] = ()
+    """Added key: ids of tasks, epics or milestones that are in exactly when this one is."""
 
 
 class Dependency(Frozen):
     """``task`` must come before this one: FS/SS/FF/SF with a lag in working days."""
 
     task: Id
+    """Id of the task this one depends on."""
     type: DepType = "FS"
+    """FS: start after it finishes; SS: start after it starts; FF: finish after it
+    finishes; SF: finish after it starts.
+    """
     lag: int = 0
+    """Working days added to the link (may be negative)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -242,7 +316,9 @@ class Role(Frozen):
     """Added key: part of a mixed crew — ``count`` people with these skills."""
 
     skills: SkillMap = Field(default_factory=dict)
+    """Skills each person in the role needs (minimum levels; a bare list means level 1)."""
     count: int = Field(default=1, ge=1, le=50)
+    """People in this role."""
 
     @field_validator("skills", mode="before")
     @classmethod
@@ -254,22 +330,33 @@ class Task(Frozen):
     """A unit of work: ``effort`` person-days or a fixed ``duration`` in working days."""
 
     id: Id
+    """Unique task id."""
     name: str | None = None
-    #: Added key: free text (Jira description, calendar event).
+    """Display name."""
     description: str | None = None
-    #: Added key: labels (Jira labels).
+    """Added key: free text (Jira description, calendar event)."""
     labels: tuple[str, ...] = ()
+    """Added key: labels (Jira labels)."""
     effort: float | None = Field(default=None, gt=0)
+    """Person-days of work (a task gives effort or duration, not both)."""
     duration: int | None = Field(default=None, ge=1)
+    """Fixed span in working days, whoever does it."""
     estimate: tuple[float, float, float] | None = None
+    """Three-point estimate [optimistic, likely, pessimistic] in person-days (working days
+    for duration tasks); without effort, the PERT mean is planned.
+    """
     points: float | None = Field(default=None, ge=0)
+    """Story points (Jira field; counted against team velocity)."""
     skills: SkillMap = Field(default_factory=dict)
+    """Skills every assignee needs, with minimum levels (a bare list means level 1)."""
     assignee: str | None = None
+    """Id of the person the task is pinned to."""
     assignees: int = Field(default=1, ge=0, le=200)
-    #: Added key: a mixed crew, e.g. one backend and two ML engineers working together.
-    #: Each role's people also need the task's own ``skills``; ``assignees`` defaults to
-    #: the sum of the counts.
+    """Headcount working on it together for its whole span (0: needs nobody from the team)."""
     roles: tuple[Role, ...] = ()
+    """Added key: a mixed crew, e.g. one backend and two ML engineers working together; each role's
+    people also need the task's skills; assignees defaults to the sum of the counts.
+    """
     depends_on: Annotated[
         tuple[Dependency, ...],
         WithJsonSchema(
@@ -281,9 +368,19 @@ class Task(Frozen):
                         {
                             "type": "object",
                             "properties": {
-                                "task": _ID_SCHEMA,
-                                "type": {"enum": ["FS", "SS", "FF", "SF"]},
-                                "lag": {"type": "integer"},
+                                "task": {
+                                    **_ID_SCHEMA,
+                                    "description": "Id of the task this one depends on.",
+                                },
+                                "type": {
+                                    "enum": ["FS", "SS", "FF", "SF"],
+                                    "description": "FS (default), SS, FF or SF.",
+                                },
+                                "lag": {
+                                    "type": "integer",
+                                    "description": "Working days added to the link (may be"
+                                    " negative).",
+                                },
                             },
                             "required": ["task"],
                             "additionalProperties": False,
@@ -293,11 +390,27 @@ class Task(Frozen):
             }
         ),
     ] = ()
+    """Tasks this one depends on: ids (finish-to-start) or {task, type, lag}."""
     milestone: str | None = None
+    """Id of the milestone this task completes (with the milestone's other tasks)."""
     epic: str | None = None
+    """Id of the epic this task belongs to."""
     priority: int = Field(default=3, ge=1, le=5)
+    """1 = most important; breaks ties between milestones of similar value."""
     uses: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    """Shared resource id -> units held on every working day of the task."""
     not_before: dt.date | None = None
+    """The task may not start earlier than this date (ISO date)."""
+    optional: bool = False
+    """Added key: scope that may be left out (``planner advise scope``); ``planner
+    schedule`` schedules it.
+    """
+    requires: tuple[str, ...] = ()
+    """Added key: ids of tasks, epics or milestones that must be in if this one is in."""
+    excludes: tuple[str, ...] = ()
+    """Added key: ids of tasks, epics or milestones that cannot be in together with this one."""
+    together: tuple[str, ...] = ()
+    """Added key: ids of tasks, epics or milestones that are in exactly when this one is."""
 
     @field_validator("skills", mode="before")
     @classmethod
@@ -368,21 +481,205 @@ class Task(Frozen):
         return self.name or self.id
 
 
+class Stage(Frozen):
+    """Added key: a stage of the project (MVP, growth, maturity); ``stages`` lists them in order.
+
+    A later stage's value counts only if the stages before it are delivered
+    (``planner advise scope``).
+    """
+
+    id: Id
+    """Unique stage id."""
+    name: str | None = None
+    """Display name."""
+
+
+class Budget(Frozen):
+    """Added key: money the plan may spend, in the currency of ``cost_per_day``.
+
+    Cost is what people cost while assigned (``cost_per_day`` x working days), plus
+    hires' costs (``candidates``) when the advisor adds them.
+    """
+
+    total: float | None = Field(default=None, ge=0)
+    """Cap on the whole plan's cost."""
+    milestones: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    """Milestone id -> cap on the cost of that milestone's tasks."""
+    stages: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    """Stage id -> cap on the cost of the tasks of that stage's milestones."""
+    hard: bool = True
+    """True: a cap the schedule and the advisors must keep (else infeasible, explained); false:
+    overruns are reported.
+    """
+
+
+class Candidate(Frozen):
+    """Added key: a role that could be hired (``planner advise staff``)."""
+
+    id: Id
+    """Unique candidate (role) id; hires are named after it (``ml-eng-1``, ...)."""
+    name: str | None = None
+    """Display name of the role."""
+    team: str | None = None
+    """Team a hire would join (velocity is counted there)."""
+    skills: SkillMap = Field(default_factory=dict)
+    """Skill -> level 1..5 a hire would bring; a bare list means level 3."""
+    capacity: float = Field(default=1.0, gt=0, le=1.0)
+    """Fraction of a full-time working day a hire works."""
+    cost_per_day: float = Field(default=0.0, ge=0)
+    """Cost per working day from the hire's start to the end of the plan (or engagement)."""
+    hire_cost: float = Field(default=0.0, ge=0)
+    """One-off cost of each hire (recruiting, onboarding)."""
+    available_from: dt.date | None = None
+    """First day a hire could start (hiring lead time); default project.start."""
+    max: int = Field(default=1, ge=1, le=50)
+    """How many of this role could be hired."""
+    ramp_up: int = Field(default=0, ge=0)
+    """Working days after the start at reduced capacity (``ramp_capacity``)."""
+    ramp_capacity: float = Field(default=0.5, gt=0, le=1.0)
+    """Share of ``capacity`` during the ramp-up."""
+    min_engagement: int | None = Field(default=None, ge=1)
+    """For contractors: working days paid at least, from the start."""
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _skills(cls, v: Any) -> Any:
+        return _skill_map(v, PERSON_LIST_LEVEL)
+
+
+class Borrow(Frozen):
+    """Added key: someone from outside the plan who could join for a window, at their cost."""
+
+    id: Id
+    """Unique id (distinct from people's ids)."""
+    name: str | None = None
+    """Display name."""
+    team: str | None = None
+    """Team they would work in."""
+    skills: SkillMap = Field(default_factory=dict)
+    """Skill -> level 1..5; a bare list means level 3."""
+    from_: dt.date = Field(alias="from")
+    """First day they could join (ISO date)."""
+    to: dt.date
+    """Last day they could stay (ISO date, inclusive)."""
+    capacity: float = Field(default=1.0, gt=0, le=1.0)
+    """Share of a full-time working day they could give in the window."""
+    cost_per_day: float = Field(default=0.0, ge=0)
+    """Cost per working day they are borrowed."""
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _skills(cls, v: Any) -> Any:
+        return _skill_map(v, PERSON_LIST_LEVEL)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Borrow:
+        if self.to < self.from_:
+            raise ValueError(f"the window ends ({self.to}) before it starts ({self.from_})")
+        return self
+
+
+#: Default spread of actual/estimated effort for tasks without ``estimate``, as factors
+#: of the planned effort [optimistic, likely, pessimistic]; fitted on real projects'
+#: estimates and actuals (docs/forecast.md, BENCHMARKS.md).
+DEFAULT_ESTIMATE_FACTORS: tuple[float, float, float] = (0.8, 1.0, 1.6)
+
+
+class Correlation(Frozen):
+    """Added key: tasks of one epic (or one person) share a common factor in forecasts."""
+
+    by: Literal["epic", "person"]
+    """What groups the tasks: their epic, or the person doing them in the baseline."""
+    strength: float = Field(ge=0, le=1)
+    """Share of each task's uncertainty that is common to its group (0: independent, 1: one draw).
+    """
+
+
+class Risk(Frozen):
+    """Added key: an event that may happen and add work or delay to some tasks (forecasts)."""
+
+    id: Id
+    """Unique risk id."""
+    name: str | None = None
+    """Display name."""
+    probability: float = Field(gt=0, le=1)
+    """Chance the event happens in a forecast sample."""
+    tasks: tuple[str, ...] = Field(min_length=1)
+    """Ids of the tasks it hits."""
+    effort: float | None = Field(default=None, gt=0)
+    """Person-days added to each task it hits (effort tasks; working days for duration tasks)."""
+    delay: int | None = Field(default=None, ge=1)
+    """Working days each task it hits cannot start before its planned earliest start plus this."""
+
+    @model_validator(mode="after")
+    def _one_effect(self) -> Risk:
+        if (self.effort is None) == (self.delay is None):
+            raise ValueError("a risk gives 'effort' (added work) or 'delay', exactly one")
+        return self
+
+
+class ForecastSpec(Frozen):
+    """Added key: how ``planner forecast`` samples durations."""
+
+    default_estimate: tuple[float, float, float] = DEFAULT_ESTIMATE_FACTORS
+    """[optimistic, likely, pessimistic] as factors of the effort, for tasks without ``estimate``.
+    """
+    distribution: Literal["pert", "triangular", "lognormal"] = "pert"
+    """Shape of each task's duration between its three points."""
+    correlation: tuple[Correlation, ...] = ()
+    """Common factors shared by the tasks of an epic or of a person."""
+    risks: tuple[Risk, ...] = ()
+    """Events that may add work or delay."""
+
+    @field_validator("default_estimate")
+    @classmethod
+    def _factor_order(cls, v: tuple[float, float, float]) -> tuple[float, float, float]:
+        if min(v) <= 0 or not v[0] <= v[1] <= v[2]:
+            raise ValueError(
+                "default_estimate must be positive factors [low, likely, high] in order"
+            )
+        return v
+
+
 class Plan(Frozen):
     """A whole plan file (version 1)."""
 
     version: Literal[1]
+    """Plan file format version (1)."""
     project: Project
+    """Name, start date and timezone."""
     calendar: CalendarSpec = CalendarSpec()
+    """Working weekdays and holidays."""
     sprints: Sprints | None = None
+    """Sprint length and first day; default 10-working-day sprints from the project start."""
     skills: tuple[str, ...] | None = None
+    """If given, every skill used must be listed here."""
     teams: tuple[Team, ...] = ()
+    """Teams, with optional velocity caps."""
     people: tuple[Person, ...] = ()
+    """Who can be assigned to tasks."""
     jira: JiraSpec | None = None
+    """Where ``planner jira push`` writes."""
     resources: tuple[Resource, ...] = ()
+    """Shared non-human capacity (GPUs, test rigs)."""
     milestones: tuple[Milestone, ...] = ()
+    """Deadlines and business value; a milestone completes when all its tasks finish."""
     epics: tuple[Epic, ...] = ()
+    """Optional grouping of tasks (Jira epics)."""
     tasks: tuple[Task, ...] = ()
+    """The work."""
+    stages: tuple[Stage, ...] = ()
+    """Added key: the project's stages in delivery order (milestones name theirs)."""
+    budget: Budget | None = None
+    """Added key: caps on cost, total and per milestone or stage."""
+    candidates: tuple[Candidate, ...] = ()
+    """Added key: roles that could be hired (``planner advise staff``)."""
+    borrow: tuple[Borrow, ...] = ()
+    """Added key: people from outside the plan who could join for a window."""
+    forecast: ForecastSpec | None = None
+    """Added key: uncertainty for ``planner forecast`` (default spread, distribution, correlation,
+    risks).
+    """
 
     def task(self, task_id: str) -> Task:
         """The task with this id (KeyError if none)."""
@@ -424,6 +721,20 @@ class Plan(Frozen):
 def plan_json_schema() -> dict[str, Any]:
     """The JSON Schema of the plan file (``planner schema``)."""
     schema = Plan.model_json_schema(by_alias=True)
+    _one_line_descriptions(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "planner plan file, version 1"
     return schema
+
+
+def _one_line_descriptions(node: Any) -> None:
+    """Join the lines of every description (field docstrings wrap at 100 columns)."""
+    if isinstance(node, dict):
+        text = node.get("description")
+        if isinstance(text, str):
+            node["description"] = " ".join(text.split())
+        for value in node.values():
+            _one_line_descriptions(value)
+    elif isinstance(node, list):
+        for value in node:
+            _one_line_descriptions(value)

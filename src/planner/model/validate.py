@@ -16,7 +16,19 @@ from planner.errors import Diagnostic, Path, did_you_mean
 from planner.model.plan import Person, Plan, Task
 from planner.text import plural
 
-SECTIONS = ("teams", "people", "resources", "milestones", "epics", "tasks")
+SECTIONS = (
+    "teams",
+    "people",
+    "resources",
+    "milestones",
+    "epics",
+    "tasks",
+    "stages",
+    "candidates",
+    "borrow",
+)
+#: Sections whose ids the scope couplings (requires, excludes, together) may name.
+SCOPE_SECTIONS = ("tasks", "epics", "milestones")
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ def validate_plan(plan: Plan, known: KnownIds | None = None) -> list[Diagnostic]
     out: list[Diagnostic] = []
     out += _duplicates(plan)
     out += _references(plan, known)
+    out += _added_references(plan, known)
     out += _task_shape(plan)
     out += _cycles(plan)
     out += _qualification(plan)
@@ -134,6 +147,85 @@ def _references(plan: Plan, known: KnownIds) -> list[Diagnostic]:
                 )
         for skill in task.skills:
             check_skill((*base, "skills", skill), skill)
+    return out
+
+
+def _added_references(plan: Plan, known: KnownIds) -> list[Diagnostic]:
+    """References of the keys planner adds: stages, budgets, hires, borrowing, risks, couplings."""
+    out: list[Diagnostic] = []
+    skills = set(plan.skills) if plan.skills is not None else None
+    for i, m in enumerate(plan.milestones):
+        if m.stage is not None and m.stage not in known["stages"]:
+            out.append(
+                _ref(("milestones", i, "stage"), "stage", m.stage, known["stages"], "stages")
+            )
+    if plan.budget is not None:
+        for mid in plan.budget.milestones:
+            if mid not in known["milestones"]:
+                path: Path = ("budget", "milestones", mid)
+                out.append(_ref(path, "milestone", mid, known["milestones"], "milestones"))
+        for sid in plan.budget.stages:
+            if sid not in known["stages"]:
+                out.append(_ref(("budget", "stages", sid), "stage", sid, known["stages"], "stages"))
+    for section in ("candidates", "borrow"):
+        for i, extra in enumerate(getattr(plan, section)):
+            if extra.id in known["people"]:
+                out.append(
+                    _err(
+                        (section, i, "id"),
+                        f"'{extra.id}' is already a person's id",
+                        "give the role or the borrowed person an id of its own",
+                    )
+                )
+            if extra.team is not None and extra.team not in known["teams"]:
+                out.append(_ref((section, i, "team"), "team", extra.team, known["teams"], "teams"))
+            for skill in extra.skills:
+                if skills is not None and skill not in skills:
+                    out.append(
+                        _ref((section, i, "skills", skill), "skill", skill, skills, "skills")
+                    )
+    if plan.forecast is not None:
+        for i, risk in enumerate(plan.forecast.risks):
+            for j, tid in enumerate(risk.tasks):
+                if tid not in known["tasks"]:
+                    path = ("forecast", "risks", i, "tasks", j)
+                    out.append(_ref(path, "task", tid, known["tasks"], "tasks"))
+    out += _couplings(plan, known)
+    return out
+
+
+def _couplings(plan: Plan, known: KnownIds) -> list[Diagnostic]:
+    """``requires``/``excludes``/``together`` name one task, epic or milestone, not themselves."""
+    out: list[Diagnostic] = []
+    owners: dict[str, list[str]] = {}
+    for section in SCOPE_SECTIONS:
+        for ident in known[section]:
+            owners.setdefault(ident, []).append(section)
+    every = sorted(owners)
+    for section in SCOPE_SECTIONS:
+        for i, item in enumerate(getattr(plan, section)):
+            for key in ("requires", "excludes", "together"):
+                for j, ident in enumerate(getattr(item, key)):
+                    path: Path = (section, i, key, j)
+                    if ident == item.id:
+                        out.append(_err(path, f"'{item.id}' names itself in '{key}'"))
+                    elif ident not in owners:
+                        out.append(
+                            _err(
+                                path,
+                                f"unknown task, epic or milestone '{ident}'"
+                                + did_you_mean(ident, every),
+                                "name the id of a task, an epic or a milestone",
+                            )
+                        )
+                    elif len(owners[ident]) > 1:
+                        out.append(
+                            _err(
+                                path,
+                                f"'{ident}' is the id of a {' and a '.join(s[:-1] for s in owners[ident])}",
+                                "rename one of them so the coupling names one piece",
+                            )
+                        )
     return out
 
 
