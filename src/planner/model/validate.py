@@ -222,7 +222,8 @@ def _couplings(plan: Plan, known: KnownIds) -> list[Diagnostic]:
                         out.append(
                             _err(
                                 path,
-                                f"'{ident}' is the id of a {' and a '.join(s[:-1] for s in owners[ident])}",
+                                f"'{ident}' is the id of a "
+                                + " and a ".join(s[:-1] for s in owners[ident]),
                                 "rename one of them so the coupling names one piece",
                             )
                         )
