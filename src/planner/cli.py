@@ -241,19 +241,29 @@ def check(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    scenarios: Annotated[
+        bool, typer.Option("--scenarios", help="The scenario file's schema instead.")
+    ] = False,
+) -> None:
     """Print the JSON Schema of the plan file (for editor completion and checks)."""
+    if scenarios:
+        from planner.scenarios.model import scenarios_json_schema
+
+        sys.stdout.write(json.dumps(scenarios_json_schema(), indent=2) + "\n")
+        return
     sys.stdout.write(json.dumps(plan_json_schema(), indent=2) + "\n")
 
 
 def _register_commands() -> None:
     """Commands that live in their own modules (one concern per module)."""
-    from planner import cli_calendar, cli_jira, cli_replan, cli_report
+    from planner import cli_calendar, cli_jira, cli_replan, cli_report, cli_scenarios
 
     cli_replan.register(app)
     cli_report.register(app)
     cli_calendar.register(app)
     cli_jira.register(app)
+    cli_scenarios.register(app)
 
 
 _register_commands()
