@@ -176,6 +176,7 @@ def plan_workers(
     cores = cores or available_cores()
     threads = max(1, threads_per_job)
     if processes is None:
+        threads = min(threads, cores)
         return max(1, cores // threads), threads, None
     processes = max(1, processes)
     if processes * threads <= cores:
@@ -191,8 +192,9 @@ def plan_workers(
 def probe_job(payload: Any, seed: int) -> dict[str, Any]:
     """A job that does no work: says where it ran (measures overhead, checks a cluster).
 
-    ``payload`` may hold ``sleep`` (seconds to wait) and ``pid_dir`` (a folder to write
-    ``<pid>`` into while it waits, so a test can find and kill the worker).
+    ``payload`` may hold ``sleep`` (seconds to wait), ``pid_dir`` (a folder to write
+    ``<pid>`` into while it waits, so a test can find and kill the worker) and ``fail``
+    (raise instead of returning: checks how a cluster reports failed jobs).
     """
     data = payload if isinstance(payload, dict) else {}
     pid_file = None
@@ -203,6 +205,8 @@ def probe_job(payload: Any, seed: int) -> dict[str, Any]:
         time.sleep(float(data["sleep"]))
     if pid_file is not None:
         pid_file.unlink(missing_ok=True)
+    if data.get("fail"):
+        raise RuntimeError(f"probe job asked to fail: {data['fail']}")
     return {"pid": os.getpid(), "host": socket.gethostname(), "seed": seed}
 
 

@@ -98,8 +98,12 @@ def scenarios_from_sources(plan_src: Source, plan: Plan, src: Source) -> Scenari
     try:
         ScenarioFile.model_validate(src.data)
     except ValidationError as exc:
-        diags += pydantic_diagnostics(exc, src, ScenarioFile)
+        # a value the YAML reader already rejected (an impossible date) is reported once
+        read = {d.path for d in src.problems}
+        diags += [d for d in pydantic_diagnostics(exc, src, ScenarioFile) if d.path not in read]
     raw = src.data.get("scenarios")
+    if raw == []:
+        diags.append(src.diagnostic(("scenarios",), "the file lists no scenarios"))
     raw_items = raw if isinstance(raw, list) else []
     adapter: TypeAdapter[Scenario] = TypeAdapter(Scenario)
     parsed: list[Scenario | None] = []

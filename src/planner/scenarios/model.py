@@ -204,7 +204,8 @@ class ScenarioFile(Frozen):
     """A whole scenario file (version 1)."""
 
     version: Literal[1]
-    scenarios: tuple[Scenario, ...] = Field(min_length=1)
+    #: At least one (checked by the loader, so a broken scenario is not also "too few").
+    scenarios: tuple[Scenario, ...] = Field(json_schema_extra={"minItems": 1})
 
 
 def scenarios_json_schema() -> dict[str, Any]:

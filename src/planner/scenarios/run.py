@@ -89,6 +89,7 @@ def solve_job(payload: dict[str, Any], seed: int) -> dict[str, Any]:
                 workers=params.workers,
                 seed=seed,
                 hint=first.assignment,
+                polish=False,
             )
     try:
         solved = solve_plan(plan, params, solver)
