@@ -136,7 +136,8 @@ def test_ctrl_c_keeps_finished_results_and_says_how_to_resume(tmp_path: Path) ->
         "if __name__ == '__main__':\n"
         "    jobs = [Job(f'j{i}', {'sleep': 0.3 if i < 2 else 30}) for i in range(6)]\n"
         "    try:\n"
-        f"        for r in run_jobs(probe_job, jobs, Options(processes=2, folder={str(folder)!r})):\n"
+        f"        opts = Options(processes=2, folder={str(folder)!r})\n"
+        "        for r in run_jobs(probe_job, jobs, opts):\n"
         "            print(r.name, flush=True)\n"
         "    except PlannerError as exc:\n"
         "        print(exc.render(), file=sys.stderr)\n"
@@ -150,7 +151,7 @@ def test_ctrl_c_keeps_finished_results_and_says_how_to_resume(tmp_path: Path) ->
     first = proc.stdout.readline().strip()
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "run the same command again to resume" in err
     assert first in read_results(folder)
