@@ -316,8 +316,8 @@ def run_jobs(fn: JobFn, jobs: Iterable[Job], options: Options | None = None) -> 
     progress(None)
     for r in resumed:
         counts["done"] += 1
-        progress(r)
         yield r
+        progress(r)
     if not todo:
         return
     backend = _ray_backend if opts.ray else _pool_backend
@@ -333,8 +333,10 @@ def run_jobs(fn: JobFn, jobs: Iterable[Job], options: Options | None = None) -> 
             counts["done"] += 1
             counts["run"] += 1
             counts["failed"] += 0 if r.ok else 1
-            progress(r)
+            # the caller has the result before the line saying so: Ctrl-C after the line
+            # never loses a result the caller was told about
             yield r
+            progress(r)
     except KeyboardInterrupt:
         raise SweepInterrupted(counts["done"], total, folder) from None
 

@@ -172,8 +172,9 @@ def run_scenarios(
         "deterministic": opts.deterministic,
         "backend": f"ray {opts.ray}" if opts.ray else f"pool of {processes}",
     }
+    sweep = run_jobs(solve_job, jobs, options)
     try:
-        for r in run_jobs(solve_job, jobs, options):
+        for r in sweep:
             results[r.name] = r
             if out is not None and r.ok and isinstance(r.value, dict):
                 sched = schedule_of(r)
@@ -181,11 +182,14 @@ def run_scenarios(
                     write_schedule(sched, out / r.name / "schedule.json")
             if on_result is not None:
                 on_result(by_id[r.name], r)
-    except SweepInterrupted:
+    except (SweepInterrupted, KeyboardInterrupt) as exc:
+        sweep.close()  # ends the workers if Ctrl-C came between two results
         summary = summarise(sset, results, settings, interrupted=True)
         if out is not None:
             write_atomic(out / "summary.json", summary.to_json())
-        raise
+        if isinstance(exc, SweepInterrupted):
+            raise
+        raise SweepInterrupted(len(results), len(jobs), options.folder) from None
     summary = summarise(sset, results, settings)
     if out is not None:
         write_atomic(out / "summary.json", summary.to_json())
