@@ -33,7 +33,7 @@ import socket
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -248,7 +248,9 @@ def read_results(folder: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def run_jobs(fn: JobFn, jobs: Iterable[Job], options: Options | None = None) -> Iterator[JobResult]:
+def run_jobs(
+    fn: JobFn, jobs: Iterable[Job], options: Options | None = None
+) -> Generator[JobResult, None, None]:
     """Run ``fn(job.payload, seed)`` for every job; yield results as they finish.
 
     Resumed results (same function, payload and seed in ``options.folder``) come first.

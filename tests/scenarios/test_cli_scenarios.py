@@ -160,7 +160,7 @@ def test_ctrl_c_keeps_finished_scenarios_and_resume_completes(tmp_path: Path) ->
     done = [r["id"] for r in summary["scenarios"] if r["ok"]]
     assert done and len(done) < 9
     t0 = time.monotonic()
-    again = subprocess.run(cmd + ["-q"], capture_output=True, text=True, cwd=ROOT, timeout=180)
+    again = subprocess.run([*cmd, "-q"], capture_output=True, text=True, cwd=ROOT, timeout=180)
     assert again.returncode == 0, again.stderr
     assert time.monotonic() - t0 < 120
     final = json.loads((out / "summary.json").read_text())
