@@ -17,8 +17,8 @@ from pathlib import Path
 
 from benchmarks.generate import GenSpec, generate_plan
 from planner.executor import Job, Options, probe_job, run_jobs
-from planner.model.source import Source, read_source, read_yaml_text
 from planner.model.loader import plan_from_source
+from planner.model.source import Source, read_yaml_text
 from planner.scenarios import RunOptions, load_scenarios, run_scenarios, scenarios_from_sources
 
 ROOT = Path(__file__).resolve().parent.parent
