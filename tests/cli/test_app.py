@@ -29,6 +29,7 @@ COMMANDS = [
     "diff",
     "report",
     "calendar",
+    "scenarios",
     "export",
     "import",
 ]

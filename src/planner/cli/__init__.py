@@ -13,7 +13,7 @@ import time
 
 import typer
 
-from planner.cli import calendar, interchange, jira, replan, report, schedule
+from planner.cli import calendar, interchange, jira, replan, report, scenarios, schedule
 from planner.cli.common import err
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ app.command("replan")(replan.replan)
 app.command("diff")(replan.diff)
 app.command("report")(report.report)
 app.command("calendar")(calendar.calendar)
+app.command("scenarios")(scenarios.scenarios)
 app.command("export")(interchange.export)
 app.command("import")(interchange.import_plan)
 

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import os
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -36,6 +37,16 @@ TimeLimit = Annotated[float, typer.Option("--time-limit", "-t", min=0.1, help="S
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Solver threads.")]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same schedule).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")]
+
+
+class SolverName(StrEnum):
+    """Solver backends (``--solver``)."""
+
+    auto = "auto"
+    cpsat = "cpsat"
+    lns = "lns"
+    heuristic = "heuristic"
+
 
 #: How every date option is written; its metavar in ``--help``.
 DATE_FORMAT = "YYYY-MM-DD"

@@ -16,6 +16,7 @@ from planner.cli.common import (
     PlanArg,
     Quiet,
     Seed,
+    SolverName,
     TimeLimit,
     Workers,
     err,
@@ -28,6 +29,7 @@ from planner.cli.common import (
 from planner.errors import ExitCode, InfeasibleError
 from planner.model.plan import plan_json_schema
 from planner.report.tables import render, rich_view
+from planner.scenarios.model import scenarios_json_schema
 from planner.schedule import write_schedule
 from planner.solvers.base import SolveParams
 
@@ -39,15 +41,6 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
-
-
-class SolverName(StrEnum):
-    """Solver backends."""
-
-    auto = "auto"
-    cpsat = "cpsat"
-    lns = "lns"
-    heuristic = "heuristic"
 
 
 @guarded
@@ -126,6 +119,11 @@ def check(
     raise typer.Exit(int(ExitCode.CHECK_FAILED))
 
 
-def schema() -> None:
+def schema(
+    scenarios: Annotated[
+        bool, typer.Option("--scenarios", help="The scenario file's schema instead.")
+    ] = False,
+) -> None:
     """Print the JSON Schema of the plan file (for editor completion and checks)."""
-    sys.stdout.write(json.dumps(plan_json_schema(), indent=2) + "\n")
+    data = scenarios_json_schema() if scenarios else plan_json_schema()
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")
