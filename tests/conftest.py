@@ -6,6 +6,17 @@ from pathlib import Path
 
 import pytest
 
+# Ray vendors colorama and puts it on sys.path once imported; the `ics` test parser's
+# grammar engine (tatsu) then calls colorama.init() on every line it parses, and each
+# call wraps stdout once more until recursion fails. Terminal colours are no part of
+# what the tests check, so tatsu's colour set-up is switched off for the test session.
+try:
+    import tatsu.color
+
+    tatsu.color.init = lambda: None
+except ImportError:  # pragma: no cover - ics (and tatsu) come with the test extra
+    pass
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = ROOT / "examples"

@@ -4,6 +4,7 @@ a killed worker's job retried, and the scenarios command through `--ray ADDRESS`
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import signal
@@ -22,7 +23,11 @@ from planner.executor import Job, Options, probe_job, run_jobs
 from planner.scenarios import RunOptions, load_scenarios, run_scenarios
 from tests.conftest import EXAMPLES, ROOT
 
-ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip install -e '.[ray]')")
+# not imported here: collecting this file must not load Ray into the test process
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None,
+    reason="the ray extra is not installed (pip install -e '.[ray]')",
+)
 
 PLAN = EXAMPLES / "ml-platform.yaml"
 SCENARIOS = EXAMPLES / "ml-platform-scenarios.yaml"

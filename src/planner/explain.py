@@ -64,17 +64,28 @@ def explain_infeasible(
         return _structural(plan, inst, cal)
     # deletion filter: keep only members whose removal makes the rest feasible
     needed = list(core)
+    shrunk = True
     for key in list(core):
         rest = [lits[k] for k in needed if k != key]
         remaining = time_limit - (time.perf_counter() - t0)
         if remaining <= 0.5:
+            shrunk = False
             break
         ok = feasible(rest, min(remaining, 5.0))
         if ok is False:
             needed = [k for k in needed if k != key]
+    # a minimal conflict: relaxing any member resolves it, but another conflict that
+    # shares none of its members may remain
+    summary = (
+        "these cannot all hold together: relaxing any one of them resolves this conflict"
+        " (the plan may hold others)"
+        if shrunk
+        else "these cannot all hold together (the time limit ended before the set was"
+        " shrunk to a minimal one)"
+    )
     return [_describe(plan, inst, cal, key) for key in sorted(needed)] + [
         Diagnostic(
-            "these cannot all hold together: relaxing any one of them makes the plan schedulable",
+            summary,
             severity="warning",
             hint="move a deadline, unpin a task, move a not_before date, or add capacity",
         )

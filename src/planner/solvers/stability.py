@@ -52,7 +52,7 @@ W_FINISH = 100
 STICKINESS = {"low": 0.0, "normal": 5.0, "high": 20.0}
 
 #: Rounds of releasing kept tasks that block the critical chain of a repaired schedule
-#: (large plans); each round is one repair, tens of milliseconds at 1,000 tasks.
+#: (large plans); each round is one repair of the whole plan.
 REPAIR_ROUNDS = 24
 #: A task that lost its baseline slot takes the next free day of a person's queue,
 #: pushing the reserved tasks there out, when that is more than this many working days
