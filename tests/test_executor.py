@@ -155,3 +155,34 @@ def test_ctrl_c_keeps_finished_results_and_says_how_to_resume(tmp_path: Path) ->
     assert proc.returncode == 130, err
     assert "run the same command again to resume" in err
     assert first in read_results(folder)
+
+
+def test_an_unreachable_ray_address_fails_fast_with_exit_6() -> None:
+    """A Ray address where nothing listens is an integration error within seconds, not a hang."""
+    import socket
+    import time
+
+    from planner.errors import ExitCode, PlannerError
+    from planner.executor import reach_ray_head
+
+    with socket.socket() as s:  # a port that was free a moment ago: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t0 = time.monotonic()
+    with pytest.raises(PlannerError) as info:
+        reach_ray_head(f"127.0.0.1:{port}", timeout=3)
+    assert info.value.exit_code == ExitCode.INTEGRATION
+    assert f"127.0.0.1:{port}" in info.value.render()
+    assert time.monotonic() - t0 < 5
+
+
+@pytest.mark.parametrize("address", ["nohost", "host:", ":6379", "ray://host:port"])
+def test_a_malformed_ray_address_is_bad_input(address: str) -> None:
+    """An address that is not HOST:PORT is an input error (exit 2) that shows the form."""
+    from planner.errors import ExitCode, PlannerError
+    from planner.executor import reach_ray_head
+
+    with pytest.raises(PlannerError) as info:
+        reach_ray_head(address)
+    assert info.value.exit_code == ExitCode.BAD_INPUT
+    assert "HOST:PORT" in info.value.render()

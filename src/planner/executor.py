@@ -51,6 +51,9 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")
 RESULTS_DIR = "results"
 #: Object-store size of a Ray instance started here (bytes): jobs carry small data.
 RAY_OBJECT_STORE_BYTES = 200 * 1024 * 1024
+#: Seconds to wait for a Ray head node's port before saying it cannot be reached (Ray's
+#: own client keeps retrying an unreachable address for minutes).
+RAY_CONNECT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -478,6 +481,8 @@ def connect_ray(address: str) -> bool:
         return False
     common: dict[str, Any] = {"log_to_driver": False, "logging_level": "warning"}
     target = os.environ.get("RAY_ADDRESS") if address == "auto" else address
+    if target and target != "auto":
+        reach_ray_head(target)
     try:
         if target:
             ray.init(address=target, **common)
@@ -502,6 +507,39 @@ def connect_ray(address: str) -> bool:
             ExitCode.INTEGRATION,
         ) from None
     return True
+
+
+def reach_ray_head(address: str, timeout: float = RAY_CONNECT_SECONDS) -> None:
+    """Fail fast (exit 6) when nothing answers at a Ray address's ``HOST:PORT``.
+
+    Accepts ``HOST:PORT`` and ``ray://HOST:PORT``; a malformed address is an input
+    error (exit 2).
+    """
+    hostport = address.split("://", 1)[-1].rstrip("/")
+    host, sep, port_text = hostport.rpartition(":")
+    if not sep or not host or not port_text.isdigit():
+        raise input_error(
+            [
+                Diagnostic(
+                    f"--ray '{address}' is not HOST:PORT",
+                    hint="give the head node's address, e.g. --ray 10.0.0.5:6379, or --ray auto",
+                )
+            ]
+        )
+    try:
+        with socket.create_connection((host.strip("[]"), int(port_text)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise PlannerError(
+            [
+                Diagnostic(
+                    f"cannot reach a Ray head node at {hostport}: {exc.strerror or exc}",
+                    hint="start it with `ray start --head`, check the address and the firewall,"
+                    " or use --ray auto for a local instance",
+                )
+            ],
+            ExitCode.INTEGRATION,
+        ) from None
 
 
 def _ray_backend(fn: JobFn, todo: list[tuple[Job, int]], opts: Options) -> Iterator[JobResult]:

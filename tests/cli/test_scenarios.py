@@ -165,3 +165,24 @@ def test_ctrl_c_keeps_finished_scenarios_and_resume_completes(tmp_path: Path) ->
     assert time.monotonic() - t0 < 120
     final = json.loads((out / "summary.json").read_text())
     assert not final["interrupted"] and all(r["ok"] for r in final["scenarios"])
+
+
+def test_an_unreachable_ray_address_exits_6_quickly(tmp_path: Path) -> None:
+    """`--ray HOST:PORT` where nothing listens: exit 6 naming the address, nothing written."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    result = CliRunner().invoke(
+        app,
+        ["scenarios", str(EXAMPLES / "ml-platform.yaml"), "--scenarios",
+         str(EXAMPLES / "ml-platform-scenarios.yaml"), "--ray", f"127.0.0.1:{port}",
+         "-o", str(out), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 6, result.output
+    assert f"127.0.0.1:{port}" in result.output
+    assert time.monotonic() - t0 < 60
+    assert not (out / "summary.json").exists()
