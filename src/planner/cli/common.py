@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from planner.errors import Diagnostic, ExitCode, PlannerError, input_error
 from planner.model.loader import read_plan
 from planner.model.plan import Plan
 from planner.model.source import read_source
+from planner.report.tables import STABLE_WIDTH
 from planner.solvers.base import Progress
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -37,6 +38,32 @@ TimeLimit = Annotated[float, typer.Option("--time-limit", "-t", min=0.1, help="S
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Solver threads.")]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same schedule).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")]
+Width = Annotated[
+    int | None,
+    typer.Option(
+        "--width",
+        min=40,
+        help=f"Columns of the printed table (default: the terminal's; {STABLE_WIDTH} when"
+        " the output is a file, a pipe or a CI log).",
+        show_default=False,
+    ),
+]
+
+
+def table_width(width: int | None) -> int:
+    """The width to print a table at: ``--width``, else the terminal's, else a stable one.
+
+    Output that is not a terminal gets :data:`~planner.report.tables.STABLE_WIDTH`
+    whatever ``COLUMNS`` says, so a saved or piped table is the same everywhere.
+    """
+    if width is not None:
+        return width
+    return out.width if out.is_terminal else STABLE_WIDTH
+
+
+def print_view(view: RenderableType, width: int) -> None:
+    """Print a Rich view to stdout ``width`` columns wide (wider than the console allows)."""
+    Console(width=width, highlight=False, soft_wrap=True).print(view)
 
 
 class SolverName(StrEnum):

@@ -18,13 +18,16 @@ from planner.cli.common import (
     Seed,
     SolverName,
     TimeLimit,
+    Width,
     Workers,
     err,
     guarded,
     load,
     locate,
     out,
+    print_view,
     progress_printer,
+    table_width,
 )
 from planner.errors import ExitCode, InfeasibleError
 from planner.model.plan import plan_json_schema
@@ -60,6 +63,7 @@ def schedule(
         ),
     ] = SolverName.auto,
     quiet: Quiet = False,
+    width: Width = None,
 ) -> None:
     """Compute a schedule: who does what, when, in which sprint; when milestones land."""
     plan = load(plan_file)
@@ -86,7 +90,8 @@ def schedule(
         if not quiet:
             err.print(f"wrote {out_file}", markup=False)
     if fmt == Format.table:
-        out.print(rich_view(plan, sched, out.width))
+        columns = table_width(width)
+        print_view(rich_view(plan, sched, columns), columns)
     else:
         sys.stdout.write(render(plan, sched, fmt.value))
 
