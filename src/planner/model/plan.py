@@ -220,6 +220,11 @@ class JiraSpec(Frozen):
     """Issue link type of dependencies."""
     epic_type: str = "Epic"
     """Added key: the Jira issue type used for plan epics."""
+    releases: bool = True
+    """Added key: push milestones as Jira releases (fix versions) with their dates."""
+    start_field: str | None = None
+    """Added key: the issue field for the start date (name or id); default: Jira's "Start
+    date" or "Target start", where the server has one."""
 
 
 class Resource(Frozen):
@@ -240,6 +245,8 @@ class Milestone(Frozen):
     """Unique milestone id."""
     name: str | None = None
     """Display name."""
+    release: str | None = Field(default=None, min_length=1, max_length=255)
+    """Added key: name of its Jira release (fix version); default: the name, else the id."""
     deadline: dt.date | None = None
     """Date by which all its tasks should finish (ISO date)."""
     hard: bool = False
