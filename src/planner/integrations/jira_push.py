@@ -268,7 +268,16 @@ class _Applier:
         mid = str(change.payload["milestone"])
         sets = dict(change.payload["set"])
         body = {f"{name}Date": value for name, value in sets.items()}
-        self.client.update_version(str(change.payload["id"]), body)
+        try:
+            self.client.update_version(str(change.payload["id"]), body)
+        except JiraError as exc:
+            if exc.status not in REFUSED_STATUSES:
+                raise
+            self.push.warnings.append(
+                f"milestone {mid}: Jira refused to change the dates of release"
+                f" {change.key} (HTTP {exc.status}); set them in Jira: {change.detail}"
+            )
+            return
         record = self.state.releases[mid]
         for name, value in sets.items():
             setattr(record, name, value)
