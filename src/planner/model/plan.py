@@ -343,7 +343,10 @@ class Task(Frozen):
         json_schema_extra={
             "not": {
                 "required": ["effort", "duration"],
-                "properties": {"effort": {"type": "number"}, "duration": {"type": "integer"}},
+                "properties": {
+                    "effort": {"type": "number", "description": "Person-days of work."},
+                    "duration": {"type": "integer", "description": "Working days."},
+                },
             }
         }
     )
@@ -622,8 +625,14 @@ class Risk(Frozen):
     model_config = ConfigDict(
         json_schema_extra={
             "oneOf": [
-                {"required": ["effort"], "properties": {"effort": {"type": "number"}}},
-                {"required": ["delay"], "properties": {"delay": {"type": "integer"}}},
+                {
+                    "required": ["effort"],
+                    "properties": {"effort": {"type": "number", "description": "Person-days."}},
+                },
+                {
+                    "required": ["delay"],
+                    "properties": {"delay": {"type": "integer", "description": "Working days."}},
+                },
             ]
         }
     )
