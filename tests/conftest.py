@@ -22,6 +22,21 @@ DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = ROOT / "examples"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the ics parser from wrapping stdout once per parsed line once Ray is imported.
+
+    Importing Ray (tests/test_executor_ray.py, at collection) puts Ray's vendored
+    colorama on sys.path; the ics package's grammar (TatSu) calls ``colorama.init()`` on
+    every parse, and each call wraps sys.stdout once more, until a calendar of a few
+    hundred lines exceeds the recursion limit. Colour is never wanted in tests.
+    """
+    try:
+        import tatsu.color
+    except ImportError:
+        return
+    tatsu.color.init = lambda: None
+
+
 @pytest.fixture(scope="session")
 def ml_solved():  # type: ignore[no-untyped-def]
     """The ML example solved once per test session (10 s limit)."""

@@ -78,6 +78,18 @@ class Diagnostic:
             text += f"\n    hint: {self.hint}"
         return text
 
+    def as_dict(self) -> dict[str, str | int | None]:
+        """The diagnostic as JSON data (``--format json``): the key path as text."""
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": format_path(self.path) or None,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
 
 @dataclass
 class PlannerError(Exception):

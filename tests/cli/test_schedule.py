@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from planner.check import check_file
 from planner.cli import app
 from planner.model import load_plan
+from planner.report.tables import STABLE_WIDTH
 from tests.conftest import DATA, EXAMPLES, ROOT
 
 runner = CliRunner()
@@ -134,3 +135,24 @@ def test_readme_first_command_end_to_end(tmp_path: Path) -> None:
     assert "incumbent" in proc.stderr  # progress is shown
     plan = load_plan(tmp_path / "examples" / "ml-platform.yaml")
     assert check_file(plan, tmp_path / "schedule.json") == []
+
+
+def table_lines(output: str) -> list[str]:
+    """The task table's lines of ``planner schedule`` output (title to the blank line)."""
+    lines = output.splitlines()
+    return lines[: lines.index("Milestones")]
+
+
+def test_piped_table_has_a_stable_width() -> None:
+    """Not on a terminal the table is STABLE_WIDTH wide whatever COLUMNS says; --width wins."""
+    args = ["schedule", str(EXAMPLES / "contract.yaml"), "-q", "-t", "5"]
+    narrow = runner.invoke(app, args, env={"COLUMNS": "60"})
+    wide = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert narrow.exit_code == 0 and wide.exit_code == 0, narrow.output
+    assert table_lines(narrow.output) == table_lines(wide.output)
+    assert max(len(line) for line in table_lines(narrow.output)) <= STABLE_WIDTH
+    at_80 = runner.invoke(app, [*args, "--width", "80"])
+    assert at_80.exit_code == 0, at_80.output
+    assert max(len(line) for line in table_lines(at_80.output)) <= 80
+    plan = load_plan(EXAMPLES / "contract.yaml")
+    assert all(task.id in at_80.output for task in plan.tasks)

@@ -268,7 +268,9 @@ def test_lost_state_file_still_no_duplicates(
     result = _push(plan, base_schedule, path, client)
     result.state_file.unlink()
     again = _push(plan, base_schedule, path, client)
-    assert again.plan.changes == [] and again.plan.conflicts == []
+    # releases the emulator refused to create are tried again (found by name if made)
+    changes = [c for c in again.plan.changes if c.action != "create release"]
+    assert changes == [] and again.plan.conflicts == []
     assert all(len(v) == 1 for v in _by_marker(jira, markers).values())
     assert len(_plan_sprints(jira, markers)) == max(t.sprint for t in base_schedule.tasks)
 
@@ -624,7 +626,7 @@ def test_without_board_no_sprints_are_touched(
     no_board = plan.model_copy(update={"jira": plan.jira.model_copy(update={"board": None})})
     result = _push(no_board, base_schedule, path, client, dry_run=True)
     actions = {c.action for c in result.plan.changes}
-    assert actions == {"create epic", "create issue", "link"}
+    assert actions == {"create release", "create epic", "create issue", "link"}
 
 
 def test_removed_dependency_is_unlinked(
@@ -649,3 +651,51 @@ def test_removed_dependency_is_unlinked(
     links = jira.issue(keys["gdpr-review"]).raw["fields"]["issuelinks"]
     assert keys["model-card"] not in {lk.get("outwardIssue", {}).get("key") for lk in links}
     assert _push(fewer, base_schedule, path, client).plan.changes == []
+
+
+def test_releases_against_the_emulator(
+    setup: tuple[Plan, Path, Markers], base_schedule: Schedule, client: JiraClient, tmp_path: Path
+) -> None:
+    """Versions are listed and matched by name; a refused creation is recorded, not retried."""
+    plan, path, _ = setup
+    data = yaml.safe_load(path.read_text())
+    data["milestones"][0]["release"] = "1.1"  # a version the emulator has
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    plan = load_plan(path)
+    listed = {v["name"]: v["id"] for v in client.project_versions("CHURN")}
+    assert "1.1" in listed
+    first = _push(plan, base_schedule, path, client)
+    assert [c.item for c in first.plan.changes if c.action == "create release"] == [
+        "milestone growth",
+        "milestone maturity",
+    ]
+    assert first.plan.state.releases["mvp"].id == listed["1.1"]
+    assert any("no start date field" in w for w in first.plan.warnings)
+    assert sum("refused to create release" in w for w in first.plan.warnings) == 2
+    again = _push(plan, base_schedule, path, client, dry_run=True)
+    assert not any(c.action == "create release" for c in again.plan.changes)
+    assert sum("Jira refused to create it (HTTP 404)" in w for w in again.plan.warnings) == 2
+
+
+def test_cli_dry_run_json(
+    setup: tuple[Plan, Path, Markers], base_schedule: Schedule, jira_url: str, tmp_path: Path
+) -> None:
+    """`planner jira push --dry-run --format json`: the change list as JSON on stdout."""
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    plan, path, _ = setup
+    sched = tmp_path / "schedule.json"
+    sched.write_text(base_schedule.to_json())
+    env = {"JIRA_URL": jira_url, "JIRA_USER": USER, "JIRA_TOKEN": TOKEN}
+    result = CliRunner().invoke(
+        app, ["jira", "push", str(path), str(sched), "--dry-run", "-f", "json"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["dry_run"] is True and data["applied"] is None
+    items = {c["item"] for c in data["changes"] if c["action"] == "create issue"}
+    assert items == {f"task {t.id}" for t in plan.tasks}
+    assert all(set(c) == {"action", "item", "key", "detail"} for c in data["changes"])
+    assert TOKEN not in result.stdout

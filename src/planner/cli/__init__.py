@@ -10,19 +10,44 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Annotated
 
 import typer
 
+import planner
 from planner.cli import calendar, interchange, jira, replan, report, scenarios, schedule
-from planner.cli.common import err
+from planner.cli.common import err, out
 
 app = typer.Typer(
     name="planner",
     help="Agile tactical planning: plan file in, optimal schedule out.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def show_version(value: bool) -> None:
+    """``--version``: print the version on stdout and stop."""
+    if value:
+        out.print(f"planner {planner.__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=show_version,
+            is_eager=True,
+            help="Print planner's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Agile tactical planning: plan file in, optimal schedule out."""
+
+
 app.command("schedule")(schedule.schedule)
 app.command("validate")(schedule.validate)
 app.command("check")(schedule.check)

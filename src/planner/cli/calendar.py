@@ -197,8 +197,8 @@ def calendar(
     )
     for f in report.files:
         extra = f", {f.cancelled} cancelled" if f.cancelled else ""
-        out.print(f"wrote {f.path} ({f.events} events{extra})", markup=False)
-    out.print(
+        err.print(f"wrote {f.path} ({f.events} events{extra})", markup=False)
+    err.print(
         f"{len(report.files)} calendars in {report.out_dir}: {report.new} new,"
         f" {report.changed} changed, {report.unchanged} unchanged,"
         f" {report.cancelled} cancelled event(s)",
@@ -207,13 +207,13 @@ def calendar(
     if not serve:
         return
     server = make_server(out_dir, port, log=lambda line: err.print(line, markup=False))
-    out.print(f"serving {report.out_dir} read-only at {server.base_url}", markup=False)
-    for url in server.feeds():
-        out.print(f"  {url}", markup=False)
-    out.print("subscribe with these URLs; Ctrl-C stops", markup=False)
+    err.print(f"serving {report.out_dir} read-only at {server.base_url}", markup=False)
+    for url in server.feeds():  # the answer: one subscription URL a line, on stdout
+        out.print(url, markup=False)
+    err.print("subscribe with these URLs; Ctrl-C stops", markup=False)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        out.print("stopped", markup=False)
+        err.print("stopped", markup=False)
     finally:
         server.server_close()

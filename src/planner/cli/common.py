@@ -1,28 +1,33 @@
 """What every ``planner`` command shares: consoles, error handling, plan loading, options.
 
 Commands import this module and the library, never :mod:`planner.cli` itself, so the
-package has no import cycle. Problems become exit codes (see
-:class:`planner.errors.ExitCode`) and messages, never a traceback (set
-``PLANNER_DEBUG=1`` to see one).
+package has no import cycle. A command's answer (a table, JSON, a verdict) goes to
+stdout (:data:`out`, :func:`print_json`); progress, notes, warnings, errors and "wrote
+FILE" go to stderr (:data:`err`), so ``planner ... > file`` keeps only the data.
+Problems become exit codes (see :class:`planner.errors.ExitCode`) and messages, never
+a traceback (set ``PLANNER_DEBUG=1`` to see one).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
+import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from planner.errors import Diagnostic, ExitCode, PlannerError, input_error
 from planner.model.loader import read_plan
 from planner.model.plan import Plan
 from planner.model.source import read_source
+from planner.report.tables import STABLE_WIDTH
 from planner.solvers.base import Progress
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -37,6 +42,53 @@ TimeLimit = Annotated[float, typer.Option("--time-limit", "-t", min=0.1, help="S
 Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Solver threads.")]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same schedule).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Print the solver's search log to stderr.")
+]
+Width = Annotated[
+    int | None,
+    typer.Option(
+        "--width",
+        min=40,
+        help=f"Columns of the printed table (default: the terminal's; {STABLE_WIDTH} when"
+        " the output is a file, a pipe or a CI log).",
+        show_default=False,
+    ),
+]
+
+
+def table_width(width: int | None) -> int:
+    """The width to print a table at: ``--width``, else the terminal's, else a stable one.
+
+    Output that is not a terminal gets :data:`~planner.report.tables.STABLE_WIDTH`
+    whatever ``COLUMNS`` says, so a saved or piped table is the same everywhere.
+    """
+    if width is not None:
+        return width
+    return out.width if out.is_terminal else STABLE_WIDTH
+
+
+def print_view(view: RenderableType, width: int) -> None:
+    """Print a Rich view to stdout ``width`` columns wide (wider than the console allows)."""
+    Console(width=width, highlight=False, soft_wrap=True).print(view)
+
+
+class DataFormat(StrEnum):
+    """``--format`` of commands whose answer a script may read: text or JSON on stdout."""
+
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[
+    DataFormat,
+    typer.Option("--format", "-f", help="text for people, json for scripts (on stdout)."),
+]
+
+
+def print_json(data: Any) -> None:
+    """A command's JSON answer on stdout: indented, keys in the order given, one newline."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 class SolverName(StrEnum):

@@ -7,12 +7,23 @@ they are never printed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from planner.cli.common import PlanArg, date_option, err, guarded, load, out, parse_date
+from planner.cli.common import (
+    DataFormat,
+    FormatOption,
+    PlanArg,
+    date_option,
+    err,
+    guarded,
+    load,
+    out,
+    parse_date,
+    print_json,
+)
 from planner.schedule import read_schedule
 
 if TYPE_CHECKING:
@@ -43,6 +54,26 @@ def _conflicts_table(result: PushResult) -> Table:
     return table
 
 
+def push_json(result: PushResult) -> dict[str, Any]:
+    """What ``jira push --format json`` prints: the change list, conflicts, what was done."""
+    planned = result.plan
+    return {
+        "dry_run": result.dry_run,
+        "changes": [
+            {"action": c.action, "item": c.item, "key": c.key or None, "detail": c.detail}
+            for c in planned.changes
+        ],
+        "conflicts": [
+            {"item": c.item, "key": c.key, "field": c.field, "jira": c.jira, "plan": c.plan}
+            for c in planned.conflicts
+        ],
+        "removed": [{"item": item, "key": key} for item, key in planned.removed],
+        "warnings": list(planned.warnings),
+        "applied": None if result.dry_run else result.applied,
+        "state_file": None if result.dry_run else str(result.state_file),
+    }
+
+
 @guarded
 def push(
     plan_file: PlanArg,
@@ -60,6 +91,7 @@ def push(
         bool,
         typer.Option("--force", help="Overwrite summary/description/assignee edited in Jira."),
     ] = False,
+    fmt: FormatOption = DataFormat.text,
 ) -> None:
     """Create or update Jira epics, issues, links and sprints from a schedule."""
     # reason: the Jira client stack (jira, requests) loads only for the Jira commands
@@ -69,6 +101,9 @@ def push(
     schedule = read_schedule(schedule_file)
     result = push_to_jira(plan, schedule, plan_file, dry_run=dry_run, prune=prune, force=force)
     planned = result.plan
+    if fmt == DataFormat.json:
+        print_json(push_json(result))
+        return
     for w in planned.warnings:
         err.print(f"warning: {w}", markup=False)
     if planned.changes:
@@ -85,11 +120,11 @@ def push(
     n = len(planned.changes)
     conflicts = f", {len(planned.conflicts)} conflict(s) kept" if planned.conflicts else ""
     if dry_run:
-        out.print(f"dry run: {n} change(s) to make{conflicts}; nothing written", markup=False)
+        err.print(f"dry run: {n} change(s) to make{conflicts}; nothing written", markup=False)
     elif n == 0:
-        out.print(f"Jira is up to date: 0 changes{conflicts}", markup=False)
+        err.print(f"Jira is up to date: 0 changes{conflicts}", markup=False)
     else:
-        out.print(
+        err.print(
             f"applied {result.applied} change(s){conflicts}; state: {result.state_file}",
             markup=False,
         )
@@ -117,7 +152,7 @@ def pull(
         s: sum(1 for t in tasks.values() if t["status"] == s)
         for s in ("done", "in_progress", "not_started")
     }
-    out.print(
+    err.print(
         f"wrote {out_file}: {counts['done']} done, {counts['in_progress']} in progress,"
         f" {counts['not_started']} not started (as of {pulled.progress['today']})",
         markup=False,

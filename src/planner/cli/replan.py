@@ -14,6 +14,7 @@ from planner.cli.common import (
     Quiet,
     Seed,
     TimeLimit,
+    Verbose,
     Workers,
     date_option,
     err,
@@ -93,6 +94,7 @@ def replan(
         Path | None, typer.Option("--report", help="Also write the report to this file.")
     ] = None,
     quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Re-plan after slippage: fix what happened, move as little as possible, say why."""
     as_of = parse_date(today)
@@ -106,7 +108,11 @@ def replan(
                 f"note: {d.message} (new tasks are placed, removed ones reported)", markup=False
             )
     params = SolveParams(
-        time_limit=time_limit, workers=workers, seed=seed, on_progress=progress_printer(quiet)
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        on_progress=progress_printer(quiet),
+        log=verbose,
     )
     try:
         result = replan_schedule(plan, baseline, progress, params, stability.value, solver.value)

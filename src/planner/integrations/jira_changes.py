@@ -36,7 +36,13 @@ from planner.integrations.jira_remote import (
     label_safe,
     local_date,
 )
-from planner.integrations.jira_state import IssueState, PlanState, Pushed, SprintState
+from planner.integrations.jira_state import (
+    IssueState,
+    PlanState,
+    Pushed,
+    ReleaseState,
+    SprintState,
+)
 from planner.model.plan import Epic, Plan, Task
 from planner.schedule import Schedule
 from planner.text import num, short
@@ -61,6 +67,8 @@ class Desired:
     points: float | None = None
     epic: str | None = None  # plan epic id
     sprint: int | None = None  # plan sprint number
+    start: str | None = None  # ISO day the task starts (the start date field)
+    release: str | None = None  # plan milestone id whose release the issue is fixed in
 
 
 def describe_task(task: Task) -> str:
@@ -97,7 +105,12 @@ def describe_epic(epic: Epic) -> str:
 
 
 def desired_task(
-    task: Task, plan: Plan, schedule: Schedule, markers: Markers, with_sprints: bool
+    task: Task,
+    plan: Plan,
+    schedule: Schedule,
+    markers: Markers,
+    with_sprints: bool,
+    with_releases: bool = False,
 ) -> Desired:
     """What the issue of ``task`` should look like."""
     st = schedule.task(task.id)
@@ -117,6 +130,8 @@ def desired_task(
         points=task.points,
         epic=task.epic,
         sprint=st.sprint if with_sprints and st.sprint >= 1 else None,
+        start=st.start.isoformat(),
+        release=task.milestone if with_releases else None,
     )
 
 
@@ -182,6 +197,38 @@ def sprint_specs(
     return out
 
 
+@dataclass(frozen=True)
+class ReleaseSpec:
+    """A plan milestone as a Jira release (version): its name and dates (ISO days)."""
+
+    milestone: str
+    name: str
+    start: str | None
+    release: str | None
+    description: str
+
+
+def release_specs(plan: Plan, schedule: Schedule, markers: Markers) -> list[ReleaseSpec]:
+    """One release per milestone that has tasks: first task start to the milestone's date."""
+    out = []
+    for m in plan.milestones:
+        starts = [t.start for t in schedule.tasks if t.milestone == m.id]
+        if not starts:
+            continue
+        sm = next((x for x in schedule.milestones if x.id == m.id), None)
+        out.append(
+            ReleaseSpec(
+                milestone=m.id,
+                name=(m.release or m.name or m.id)[:255],
+                start=min(starts).isoformat(),
+                release=sm.date.isoformat() if sm is not None and sm.date else None,
+                description=f"Milestone '{m.id}' of plan '{plan.project.name}', synced by"
+                f" planner [{markers.release(m.id)}]",
+            )
+        )
+    return out
+
+
 # ---------------------------------------------------------------------------------------
 # the change list
 
@@ -191,7 +238,7 @@ class Change:
     """One row of a push: what happens to which plan item in Jira."""
 
     action: str  # create epic | create issue | update | link | unlink | create sprint |
-    #               update sprint | move to sprint | delete
+    #               update sprint | move to sprint | delete | create release | update release
     item: str  # "task ingest", "epic pipelines", "sprint 3"
     key: str  # Jira key or sprint id; "" when the target does not exist yet
     detail: str
@@ -228,6 +275,8 @@ class PushPlan:
     #: The sync state reconciled with Jira (keys and sprints found, records of issues
     #: gone from plan and Jira dropped): what applying the changes starts from.
     state: PlanState
+    #: The milestones' releases by milestone id (empty when releases are not pushed).
+    releases: dict[str, ReleaseSpec] = field(default_factory=dict)
 
 
 def _merge_labels(current: list[str], last: list[str], desired: Iterable[str]) -> list[str]:
@@ -275,16 +324,24 @@ class _ChangeFinder:
         self.conflicts: list[Conflict] = []
         self.warnings: list[str] = list(setup.warnings)
         self.pushed_after: dict[tuple[str, str], Pushed] = {}
+        #: milestone id -> version id of its release in Jira, when it exists
+        self.release_ids: dict[str, str] = {}
+        #: milestones whose release this push creates
+        self.pending_releases: set[str] = set()
 
     def build(self, remote: Remote, board_sprints: Sequence[Mapping[str, Any]]) -> PushPlan:
         self.warnings += remote.warnings
         with_sprints = self.setup.board is not None
+        with_releases = self.setup.releases
         tasks = {
-            t.id: desired_task(t, self.plan, self.schedule, self.markers, with_sprints)
+            t.id: desired_task(
+                t, self.plan, self.schedule, self.markers, with_sprints, with_releases
+            )
             for t in self.plan.tasks
         }
         epics = {e.id: desired_epic(e, self.markers) for e in self.plan.epics}
         sprints, sprint_state = self._sprints(board_sprints) if with_sprints else ({}, {})
+        releases = self._releases(remote) if with_releases else {}
 
         for eid, d in epics.items():
             self._issue("epic", eid, d, remote.epics.get(eid), remote)
@@ -307,7 +364,101 @@ class _ChangeFinder:
             pushed_after=self.pushed_after,
             links_now=links_now,
             state=self.state,
+            releases=releases,
         )
+
+    # releases ----------------------------------------------------------------------------
+
+    def _releases(self, remote: Remote) -> dict[str, ReleaseSpec]:
+        """Create or update a release per milestone; found by state, marker, then name."""
+        specs = {r.milestone: r for r in release_specs(self.plan, self.schedule, self.markers)}
+        by_id = {v.id: v for v in remote.versions}
+        for mid, spec in specs.items():
+            item = f"milestone {mid}"
+            known = self.state.releases.get(mid)
+            found = by_id.get(known.id) if known and known.id else None
+            tag = f"[{self.markers.release(mid)}]"
+            if found is None:
+                found = next((v for v in remote.versions if tag in v.description), None)
+            if found is None:
+                name = spec.name.casefold()
+                found = next((v for v in remote.versions if v.name.casefold() == name), None)
+            if found is None:
+                if known is not None and known.refused and known.name == spec.name:
+                    self.warnings.append(
+                        f"milestone {mid}: no release '{spec.name}' in {self.setup.project},"
+                        f" and Jira refused to create it ({known.refused}): create it in"
+                        " Jira (or set the milestone's `release:` to an existing one) and"
+                        " push again to attach its tasks"
+                    )
+                    continue
+                self.pending_releases.add(mid)
+                self.changes.append(
+                    Change(
+                        "create release",
+                        item,
+                        "",
+                        f"{spec.name}: {spec.start or '—'} – {spec.release or '—'}",
+                        {"milestone": mid},
+                    )
+                )
+                continue
+            same = known is not None and known.id == found.id
+            record = ReleaseState(
+                id=found.id,
+                name=found.name,
+                created=(same and known is not None and known.created) or tag in found.description,
+                start=known.start if same and known is not None else None,
+                release=known.release if same and known is not None else None,
+            )
+            self.state.releases[mid] = record
+            self.release_ids[mid] = found.id
+            sets: dict[str, str | None] = {}
+            details = []
+            for label, ours, theirs, last in (
+                ("start", spec.start, found.start, record.start),
+                ("release", spec.release, found.release, record.release),
+            ):
+                if ours == theirs:
+                    setattr(record, label, ours)
+                    continue
+                if found.released:
+                    self.warnings.append(
+                        f"release {found.name} is released in Jira: keeping its {label} date"
+                        f" ({theirs or '—'}; the plan says {ours or '—'})"
+                    )
+                elif self.force or record.created or theirs is None or theirs == last:
+                    sets[label] = ours
+                    details.append(f"{label} {theirs or '—'} → {ours or '—'}")
+                else:
+                    self.conflicts.append(
+                        Conflict(item, found.name, f"{label} date", theirs, ours or "—")
+                    )
+            if sets:
+                self.changes.append(
+                    Change(
+                        "update release",
+                        item,
+                        found.id,
+                        f"{found.name}: " + "; ".join(details),
+                        {"milestone": mid, "id": found.id, "set": sets},
+                    )
+                )
+        return specs
+
+    def _fix_versions(self, d: Desired, r: RemoteIssue) -> tuple[bool, list[str]]:
+        """Whether the issue's fix versions change, and the versions of other owners kept.
+
+        planner owns the fix versions that are releases of this plan's milestones: the
+        issue gets its milestone's and loses the others; any other version stays.
+        """
+        ours = set(self.release_ids.values())
+        keep = [v for v in r.fix_versions if v not in ours]
+        if d.release in self.pending_releases:
+            return False, keep  # creating the release attaches the existing issues
+        want = self.release_ids.get(d.release) if d.release else None
+        target = keep + ([want] if want else [])
+        return sorted(target) != sorted(r.fix_versions), keep
 
     # sprints -----------------------------------------------------------------------------
 
@@ -456,6 +607,14 @@ class _ChangeFinder:
                 details.append(
                     f"points {num(r.points) if r.points is not None else '—'} → {num(d.points)}"
                 )
+            if self.setup.start_field and d.start != r.start and not done:
+                sets["start"] = d.start
+                details.append(f"start {r.start or '—'} → {d.start}")
+            if self.setup.releases and not done:
+                changed, keep = self._fix_versions(d, r)
+                if changed:
+                    sets["release"] = {"milestone": d.release, "keep": keep}
+                    details.append(f"release → {d.release or '—'}")
             epic_key = remote.epics[d.epic].key if d.epic and d.epic in remote.epics else None
             planner_epics = {e.key for e in remote.epics.values()}
             if d.epic and (epic_key is None or r.epic != epic_key):

@@ -453,7 +453,30 @@ class JiraClient:
                 return None
             raise
 
+    def project_versions(self, key: str) -> list[dict[str, Any]]:
+        """The versions (releases) of a project."""
+        return list(self._get(f"read the versions of project {key}", f"project/{key}/versions"))
+
     # -- writes -------------------------------------------------------------------------
+
+    def create_version(
+        self, body: dict[str, Any], recheck: Callable[[], dict[str, Any] | None]
+    ) -> dict[str, Any]:
+        """Create a version (release); ``recheck`` finds it by name if a response was lost."""
+        return dict(
+            self._send(
+                "post",
+                f"create release {body.get('name')!r}",
+                "version",
+                body,
+                idempotent=False,
+                recheck=recheck,
+            )
+        )
+
+    def update_version(self, version_id: str, body: dict[str, Any]) -> None:
+        """Set fields of a version (a PUT of only the fields given: safe to retry)."""
+        self._send("put", f"update release {version_id}", f"version/{version_id}", body)
 
     def create_issue(
         self, fields: dict[str, Any], what: str, recheck: Callable[[], str | None]

@@ -20,6 +20,7 @@ from planner.errors import Diagnostic, PlannerError, input_error
 from planner.integrations.jira_changes import Change, PushPlan, work_out_changes
 from planner.integrations.jira_client import (
     JiraClient,
+    JiraError,
     config_error,
     integration_error,
 )
@@ -30,12 +31,24 @@ from planner.integrations.jira_remote import (
     fetch_remote,
     local_date,
     parse_issue,
+    parse_version,
     plan_jql,
 )
-from planner.integrations.jira_state import IssueState, PlanState, Pushed, SprintState, StateStore
+from planner.integrations.jira_state import (
+    IssueState,
+    PlanState,
+    Pushed,
+    ReleaseState,
+    SprintState,
+    StateStore,
+)
 from planner.model.plan import Plan
 from planner.schedule import Schedule, missing_schedule_ids
 from planner.text import slug
+
+#: Statuses with which a server refuses to create a release: no permission, no such
+#: endpoint (an emulator or a proxy), method not allowed. planner then matches by name.
+REFUSED_STATUSES = frozenset({403, 404, 405})
 
 
 def plan_push(
@@ -77,6 +90,8 @@ def plan_push(
             slug=slug(plan.project.name, max_len=PLAN_SLUG_MAX),
         )
     remote = fetch_remote(client, setup, Markers(state.slug), state)
+    if setup.releases:
+        remote.versions = [parse_version(v) for v in client.project_versions(setup.project)]
     sprints = client.board_sprints(setup.board) if setup.board is not None else []
     result = work_out_changes(
         plan, schedule, setup, state, remote, sprints, force=force, prune=prune
@@ -146,6 +161,8 @@ class _Applier:
         handlers: dict[str, Callable[[Change], None]] = {
             "create sprint": self._create_sprint,
             "update sprint": self._update_sprint,
+            "create release": self._create_release,
+            "update release": self._update_release,
             "create epic": self._create,
             "create issue": self._create,
             "update": self._update,
@@ -190,6 +207,87 @@ class _Applier:
         body = spec.body(board, str(p["state"]), p.get("name"), p.get("goal"))
         self.client.update_sprint(self.state.sprints[n].id, body)
 
+    # releases
+
+    def _create_release(self, change: Change) -> None:
+        mid = str(change.payload["milestone"])
+        spec = self.push.releases[mid]
+        body: dict[str, Any] = {
+            "name": spec.name,
+            "description": spec.description,
+            "project": self.setup.project,
+            "released": False,
+            "archived": False,
+        }
+        if self.setup.project_id is not None and self.setup.project_id.isdigit():
+            body["projectId"] = int(self.setup.project_id)
+        if spec.start:
+            body["startDate"] = spec.start
+        if spec.release:
+            body["releaseDate"] = spec.release
+
+        def recheck() -> dict[str, Any] | None:
+            versions = self.client.project_versions(self.setup.project)
+            name = spec.name.casefold()
+            return next((v for v in versions if str(v.get("name", "")).casefold() == name), None)
+
+        try:
+            created = self.client.create_version(body, recheck)
+        except JiraError as exc:
+            if exc.status not in REFUSED_STATUSES:
+                raise
+            why = f"HTTP {exc.status}"
+            self.state.releases[mid] = ReleaseState(name=spec.name, refused=why)
+            self.push.warnings.append(
+                f"milestone {mid}: Jira refused to create release '{spec.name}' ({why}):"
+                " its tasks get no fix version; create it in Jira (or set the milestone's"
+                " `release:` to an existing one) and push again"
+            )
+            return
+        self.state.releases[mid] = ReleaseState(
+            id=str(created["id"]),
+            name=spec.name,
+            created=True,
+            start=spec.start,
+            release=spec.release,
+        )
+        change.key = str(created["id"])
+        self._attach_release(mid)
+
+    def _attach_release(self, mid: str) -> None:
+        """Fix the milestone's existing, unfinished issues in its new release."""
+        ours = {r.id for r in self.state.releases.values() if r.id}
+        for task in self.plan.tasks:
+            r = self.push.remote.tasks.get(task.id)
+            if task.milestone != mid or r is None or r.category == "done":
+                continue
+            keep = [v for v in r.fix_versions if v not in ours]
+            self.client.update_issue(r.key, self._release_field(mid, keep))
+
+    def _update_release(self, change: Change) -> None:
+        mid = str(change.payload["milestone"])
+        sets = dict(change.payload["set"])
+        body = {f"{name}Date": value for name, value in sets.items()}
+        try:
+            self.client.update_version(str(change.payload["id"]), body)
+        except JiraError as exc:
+            if exc.status not in REFUSED_STATUSES:
+                raise
+            self.push.warnings.append(
+                f"milestone {mid}: Jira refused to change the dates of release"
+                f" {change.key} (HTTP {exc.status}); set them in Jira: {change.detail}"
+            )
+            return
+        record = self.state.releases[mid]
+        for name, value in sets.items():
+            setattr(record, name, value)
+
+    def _release_field(self, milestone: str | None, keep: list[str]) -> dict[str, Any]:
+        """``fixVersions``: the versions of other owners kept, plus the milestone's release."""
+        record = self.state.releases.get(milestone) if milestone else None
+        ids = [*keep, *([record.id] if record is not None and record.id else [])]
+        return {"fixVersions": [{"id": i} for i in ids]}
+
     # issues
 
     def _epic_field(self, epic_id: str | None) -> dict[str, Any]:
@@ -227,6 +325,11 @@ class _Applier:
                 fields[self.setup.points_field] = d.points
             if d.epic:
                 fields.update(self._epic_field(d.epic))
+            if d.start and self.setup.start_field:
+                fields[self.setup.start_field] = d.start
+            record = self.state.releases.get(d.release) if d.release else None
+            if record is not None and record.id:
+                fields.update(self._release_field(d.release, []))
 
         def recheck() -> str | None:
             found = self.client.search(plan_jql(self.setup.project, marker), ["labels"])
@@ -257,6 +360,11 @@ class _Applier:
                 fields[self.setup.points_field] = value
             elif name == "epic":
                 fields.update(self._epic_field(value))
+            elif name == "start":
+                assert self.setup.start_field is not None
+                fields[self.setup.start_field] = value
+            elif name == "release":
+                fields.update(self._release_field(value["milestone"], list(value["keep"])))
             else:
                 fields[name] = value
         self.client.update_issue(key, fields)

@@ -26,6 +26,10 @@ from planner.model.plan import JiraSpec, Plan
 
 #: Names of the story points field, in order of preference (Server/DC, Cloud team-managed).
 POINTS_FIELD_NAMES = ("Story Points", "Story point estimate")
+#: Names of a start date field, in order of preference: Jira Cloud's timeline field, then
+#: Advanced Roadmaps' / Plans' (Data Center and Cloud Premium).
+START_FIELD_NAMES = ("Start date", "Target start")
+_JPO_START = "com.atlassian.jpo:jpo-custom-field-baseline-start"
 _GH = "com.pyxis.greenhopper.jira:"
 _SPRINT_ID = re.compile(r"\bid=(\d+)")
 _SPRINT_STATE = re.compile(r"\bstate=(\w+)")
@@ -68,6 +72,10 @@ class Markers:
         """Written into the goal of the sprints planner creates."""
         return f"planner:{self.slug}:sprint:{number}"
 
+    def release(self, milestone_id: str) -> str:
+        """Written into the description of the releases (versions) planner creates."""
+        return f"planner:{self.slug}:milestone:{milestone_id}"
+
     def parse(self, label: str) -> tuple[str, str] | None:
         """``("task", id)`` or ``("epic", id)`` for a marker label of this plan."""
         task_prefix = f"planner:{self.slug}:"
@@ -98,6 +106,12 @@ class JiraSetup:
     sprint_field: str | None
     cloud: bool
     warnings: tuple[str, ...] = ()
+    #: The issue field for the start date (None: the server has none; only due dates).
+    start_field: str | None = None
+    #: The project's numeric id (creating a version names it).
+    project_id: str | None = None
+    #: Push milestones as releases (the plan's ``jira.releases``).
+    releases: bool = False
 
     @property
     def issue_fields(self) -> list[str]:
@@ -117,8 +131,10 @@ class JiraSetup:
             "resolutiondate",
             "timespent",
             "timeestimate",
+            "fixVersions",
         ]
-        names += [f for f in (self.points_field, self.epic_link_field, self.sprint_field) if f]
+        extra = (self.points_field, self.epic_link_field, self.sprint_field, self.start_field)
+        names += [f for f in extra if f]
         return names
 
 
@@ -219,6 +235,13 @@ def discover(client: JiraClient, spec: JiraSpec, plan: Plan, strict: bool = True
             hint="known link types: " + ", ".join(known),
         )
 
+    start_field = _start_field(fields, spec.start_field)
+    if start_field is None and plan.tasks:
+        warnings.append(
+            "Jira has no start date field (looked for "
+            + " / ".join(f"'{n}'" for n in START_FIELD_NAMES)
+            + "): issues get due dates only; name one with jira.start_field"
+        )
     cloud = client.is_cloud
     return JiraSetup(
         project=key,
@@ -234,6 +257,24 @@ def discover(client: JiraClient, spec: JiraSpec, plan: Plan, strict: bool = True
         sprint_field=_find_field(fields, ["Sprint"], _GH + "gh-sprint"),
         cloud=cloud,
         warnings=tuple(warnings),
+        start_field=start_field,
+        project_id=str(project["id"]) if project.get("id") is not None else None,
+        releases=spec.releases and bool(plan.milestones),
+    )
+
+
+def _start_field(fields: list[dict[str, Any]], wanted: str | None) -> str | None:
+    """The start date field: the plan's ``jira.start_field`` (id or name), else a known one."""
+    if wanted is None:
+        found = _find_field(fields, START_FIELD_NAMES[:1])
+        return found or _find_field(fields, START_FIELD_NAMES[1:], _JPO_START)
+    for f in fields:
+        if wanted in (str(f.get("id")), str(f.get("name"))):
+            return str(f["id"])
+    names = [str(f.get("name")) for f in fields]
+    raise config_error(
+        f"Jira has no field '{wanted}'{did_you_mean(wanted, names)} (jira.start_field)",
+        hint="name a date field of the project (its name or its id, e.g. customfield_10015)",
     )
 
 
@@ -257,6 +298,8 @@ class RemoteIssue:
     links_out: dict[str, str]  # successor key -> link id, for the plan's link type
     category: str  # new | indeterminate | done
     raw: dict[str, Any]
+    fix_versions: list[str] = field(default_factory=list)  # version ids
+    start: str | None = None  # the start date field's day
 
 
 def _user_id(user: Any, cloud: bool) -> str | None:
@@ -305,6 +348,10 @@ def parse_issue(raw: dict[str, Any], setup: JiraSetup) -> RemoteIssue:
         links_out=links,
         category=str((status.get("statusCategory") or {}).get("key", "new")),
         raw=raw,
+        fix_versions=[str(v["id"]) for v in f.get("fixVersions") or [] if isinstance(v, dict)],
+        start=str(f[setup.start_field])[:10]
+        if setup.start_field and f.get(setup.start_field)
+        else None,
     )
 
 
@@ -317,6 +364,32 @@ def _key_order(key: str) -> tuple[str, int]:
     return (prefix, int(num) if num.isdigit() else 0)
 
 
+@dataclass(frozen=True)
+class RemoteVersion:
+    """A version (release) of the project, as Jira lists it."""
+
+    id: str
+    name: str
+    description: str = ""
+    start: str | None = None  # ISO dates
+    release: str | None = None
+    released: bool = False
+    archived: bool = False
+
+
+def parse_version(raw: dict[str, Any]) -> RemoteVersion:
+    """One entry of ``GET /project/{key}/versions``."""
+    return RemoteVersion(
+        id=str(raw["id"]),
+        name=str(raw.get("name") or ""),
+        description=str(raw.get("description") or ""),
+        start=str(raw["startDate"])[:10] if raw.get("startDate") else None,
+        release=str(raw["releaseDate"])[:10] if raw.get("releaseDate") else None,
+        released=bool(raw.get("released")),
+        archived=bool(raw.get("archived")),
+    )
+
+
 @dataclass
 class Remote:
     """The plan's issues in Jira, by plan id, plus issues whose task left the plan."""
@@ -324,6 +397,8 @@ class Remote:
     tasks: dict[str, RemoteIssue] = field(default_factory=dict)
     epics: dict[str, RemoteIssue] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The project's versions (read when the plan's milestones are pushed as releases).
+    versions: list[RemoteVersion] = field(default_factory=list)
 
 
 def plan_jql(project: str, label: str) -> str:

@@ -59,6 +59,18 @@ class SprintState(_Model):
     name: str
 
 
+class ReleaseState(_Model):
+    """The Jira version (release) of a plan milestone."""
+
+    id: str | None = None  # None: the server refused to create it (see ``refused``)
+    name: str
+    #: planner created it, so planner owns its dates; else they are people's once edited
+    created: bool = False
+    start: str | None = None  # the dates planner last pushed (ISO)
+    release: str | None = None
+    refused: str | None = None  # why the server would not create it
+
+
 class PlanState(_Model):
     """The sync state of one plan against one Jira project."""
 
@@ -70,6 +82,8 @@ class PlanState(_Model):
     sprints: dict[int, SprintState] = Field(default_factory=dict)
     #: Dependency links planner created, as (predecessor, successor) task ids.
     links: list[tuple[str, str]] = Field(default_factory=list)
+    #: Releases of the plan's milestones, by milestone id.
+    releases: dict[str, ReleaseState] = Field(default_factory=dict)
     updated: str | None = None
 
 

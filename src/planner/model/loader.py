@@ -10,7 +10,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from planner.errors import Diagnostic, Path, did_you_mean, input_error
-from planner.model.plan import Plan
+from planner.model.plan import SCHEMA_KEYS, Plan
 from planner.model.source import Source, read_source
 from planner.model.validate import SECTIONS, KnownIds, validate_plan
 from planner.text import plural
@@ -62,13 +62,14 @@ def plan_from_source(src: Source) -> Loaded:
     if not isinstance(src.data, dict):
         diags.append(src.diagnostic((), "a plan file is a mapping with 'version', 'project', ..."))
         return Loaded(None, diags)
+    data = {k: v for k, v in src.data.items() if k not in SCHEMA_KEYS}  # for editors only
     try:
-        plan: Plan | None = Plan.model_validate(src.data)
+        plan: Plan | None = Plan.model_validate(data)
         partial = plan
     except ValidationError as exc:
         plan = None
         diags += pydantic_diagnostics(exc, src, Plan)
-        partial = _partial_plan(src.data)
+        partial = _partial_plan(data)
     if partial is not None:
         known = KnownIds(
             {

@@ -190,9 +190,10 @@ class Person(Frozen):
     skills: SkillMap = Field(default_factory=dict)
     """Skill -> level 1..5; a bare list means level 3."""
     capacity: float = Field(default=1.0, gt=0, le=1.0)
-    """Fraction of a full-time working day (0.5: half-time, twice the working days per effort)."""
+    """Fraction of a full-time working day, 0..1 (0.5: half-time, twice the working days per
+    effort)."""
     cost_per_day: float | None = Field(default=None, ge=0)
-    """Cost per working day assigned (for cost reports, budgets and advice)."""
+    """Cost per working day assigned, in currency units (for cost reports, budgets and advice)."""
     jira: str | None = None
     """Jira account (name or accountId) for assignment."""
     email: str | None = None
@@ -219,6 +220,11 @@ class JiraSpec(Frozen):
     """Issue link type of dependencies."""
     epic_type: str = "Epic"
     """Added key: the Jira issue type used for plan epics."""
+    releases: bool = True
+    """Added key: push milestones as Jira releases (fix versions) with their dates."""
+    start_field: str | None = None
+    """Added key: the issue field for the start date (name or id); default: Jira's "Start
+    date" or "Target start", where the server has one."""
 
 
 class Resource(Frozen):
@@ -239,6 +245,8 @@ class Milestone(Frozen):
     """Unique milestone id."""
     name: str | None = None
     """Display name."""
+    release: str | None = Field(default=None, min_length=1, max_length=255)
+    """Added key: name of its Jira release (fix version); default: the name, else the id."""
     deadline: dt.date | None = None
     """Date by which all its tasks should finish (ISO date)."""
     hard: bool = False
@@ -256,8 +264,8 @@ class Milestone(Frozen):
     value_decay: float | None = Field(default=None, ge=0)
     """Added key: value lost per calendar week late (cost of delay), currency units."""
     probability: float = Field(default=1.0, gt=0, le=1)
-    """Added key: chance the milestone's value is realised once delivered (expected value = value x
-    probability).
+    """Added key: chance, 0..1, the milestone's value is realised once delivered (expected value =
+    value x probability).
     """
     requires: tuple[str, ...] = ()
     """Added key: ids of tasks, epics or milestones that must be in if this one is in."""
@@ -329,6 +337,20 @@ class Role(Frozen):
 class Task(Frozen):
     """A unit of work: ``effort`` person-days or a fixed ``duration`` in working days."""
 
+    # the schema says what the whole-plan check says: effort or duration, not both (null
+    # counts as not given)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "not": {
+                "required": ["effort", "duration"],
+                "properties": {
+                    "effort": {"type": "number", "description": "Person-days of work."},
+                    "duration": {"type": "integer", "description": "Working days."},
+                },
+            }
+        }
+    )
+
     id: Id
     """Unique task id."""
     name: str | None = None
@@ -390,13 +412,13 @@ class Task(Frozen):
             }
         ),
     ] = ()
-    """Tasks this one depends on: ids (finish-to-start) or {task, type, lag}."""
+    """Tasks this one depends on: ids (finish-to-start) or {task, type, lag in working days}."""
     milestone: str | None = None
     """Id of the milestone this task completes (with the milestone's other tasks)."""
     epic: str | None = None
     """Id of the epic this task belongs to."""
     priority: int = Field(default=3, ge=1, le=5)
-    """1 = most important; breaks ties between milestones of similar value."""
+    """1..5, 1 = most important; breaks ties between milestones of similar value."""
     uses: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
     """Shared resource id -> units held on every working day of the task."""
     not_before: dt.date | None = None
@@ -502,11 +524,11 @@ class Budget(Frozen):
     """
 
     total: float | None = Field(default=None, ge=0)
-    """Cap on the whole plan's cost."""
+    """Cap on the whole plan's cost, in currency units (cost_per_day x working days, plus hires)."""
     milestones: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
-    """Milestone id -> cap on the cost of that milestone's tasks."""
+    """Milestone id -> cap on the cost of that milestone's tasks (currency units)."""
     stages: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
-    """Stage id -> cap on the cost of the tasks of that stage's milestones."""
+    """Stage id -> cap on the cost of the tasks of that stage's milestones (currency units)."""
     hard: bool = True
     """True: a cap the schedule and the advisors must keep (else infeasible, explained); false:
     overruns are reported.
@@ -525,11 +547,12 @@ class Candidate(Frozen):
     skills: SkillMap = Field(default_factory=dict)
     """Skill -> level 1..5 a hire would bring; a bare list means level 3."""
     capacity: float = Field(default=1.0, gt=0, le=1.0)
-    """Fraction of a full-time working day a hire works."""
+    """Fraction of a full-time working day a hire works, 0..1."""
     cost_per_day: float = Field(default=0.0, ge=0)
-    """Cost per working day from the hire's start to the end of the plan (or engagement)."""
+    """Cost per working day (currency units) from the hire's start to the end of the plan (or
+    engagement)."""
     hire_cost: float = Field(default=0.0, ge=0)
-    """One-off cost of each hire (recruiting, onboarding)."""
+    """One-off cost of each hire (recruiting, onboarding), in currency units."""
     available_from: dt.date | None = None
     """First day a hire could start (hiring lead time); default project.start."""
     max: int = Field(default=1, ge=1, le=50)
@@ -537,7 +560,7 @@ class Candidate(Frozen):
     ramp_up: int = Field(default=0, ge=0)
     """Working days after the start at reduced capacity (``ramp_capacity``)."""
     ramp_capacity: float = Field(default=0.5, gt=0, le=1.0)
-    """Share of ``capacity`` during the ramp-up."""
+    """Share of ``capacity`` during the ramp-up, 0..1."""
     min_engagement: int | None = Field(default=None, ge=1)
     """For contractors: working days paid at least, from the start."""
 
@@ -563,9 +586,9 @@ class Borrow(Frozen):
     to: dt.date
     """Last day they could stay (ISO date, inclusive)."""
     capacity: float = Field(default=1.0, gt=0, le=1.0)
-    """Share of a full-time working day they could give in the window."""
+    """Share of a full-time working day they could give in the window, 0..1."""
     cost_per_day: float = Field(default=0.0, ge=0)
-    """Cost per working day they are borrowed."""
+    """Cost per working day they are borrowed, in currency units."""
 
     @field_validator("skills", mode="before")
     @classmethod
@@ -598,12 +621,28 @@ class Correlation(Frozen):
 class Risk(Frozen):
     """Added key: an event that may happen and add work or delay to some tasks (forecasts)."""
 
+    # as _one_effect checks: exactly one of effort and delay (null counts as not given)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["effort"],
+                    "properties": {"effort": {"type": "number", "description": "Person-days."}},
+                },
+                {
+                    "required": ["delay"],
+                    "properties": {"delay": {"type": "integer", "description": "Working days."}},
+                },
+            ]
+        }
+    )
+
     id: Id
     """Unique risk id."""
     name: str | None = None
     """Display name."""
     probability: float = Field(gt=0, le=1)
-    """Chance the event happens in a forecast sample."""
+    """Chance the event happens in a forecast sample, 0..1."""
     tasks: tuple[str, ...] = Field(min_length=1)
     """Ids of the tasks it hits."""
     effort: float | None = Field(default=None, gt=0)
@@ -718,10 +757,21 @@ class Plan(Frozen):
         return self.project.start
 
 
+#: Keys a plan file may carry for other tools, which planner accepts and ignores: the
+#: JSON Schema the file follows (editors validate and complete with it) and its own id.
+SCHEMA_KEYS: dict[str, str] = {
+    "$schema": "The JSON Schema this file follows (a URL or path, e.g. plan.schema.json from"
+    " `planner schema`), for editors and checkers; planner ignores it.",
+    "$id": "An identifier (URI) of this plan file for other tools; planner ignores it.",
+}
+
+
 def plan_json_schema() -> dict[str, Any]:
     """The JSON Schema of the plan file (``planner schema``)."""
     schema = Plan.model_json_schema(by_alias=True)
     _one_line_descriptions(schema)
+    declared = {k: {"type": "string", "description": text} for k, text in SCHEMA_KEYS.items()}
+    schema["properties"] = {**declared, **schema["properties"]}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "planner plan file, version 1"
     return schema

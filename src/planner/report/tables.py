@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
 
+from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -33,44 +36,130 @@ def _milestone_state(late: int, deadline: object, hard: bool) -> str:
     return "on time"
 
 
+#: Width of the table when the output is not a terminal (a file, a pipe, a CI log): the
+#: same in every environment, so saved output reads and diffs the same everywhere.
+STABLE_WIDTH = 100
+#: Columns between two table columns (right padding and the blank separator).
+_GAP = 2
+#: A task name gets a column only if at least this many columns are left for it.
+_MIN_NAME = 20
+#: The widest a name column grows (longer names wrap).
+_MAX_NAME = 48
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the task table: header, width in characters, how its text breaks."""
+
+    key: str
+    header: str
+    width: int
+    justify: Literal["left", "right"] = "left"
+    wrap: bool = False  # break between words (assignees, names) rather than never
+
+
+def task_columns(schedule: Schedule, names: dict[str, str], width: int | None) -> list[Column]:
+    """The task table's columns for a console ``width`` columns wide (``None``: no limit).
+
+    Task id, start, finish and assignees always show whole: assignees wrap between
+    people, never inside an id. The optional columns give way, names first, then days,
+    slack and the critical mark, so that the assignee column keeps the widest person id
+    and its header; only when even the essential columns do not fit (very long ids)
+    does the id column wrap.
+    """
+    tasks = schedule.tasks
+    sprint_w = max([len("Sprint"), *(len(str(t.sprint)) for t in tasks)])
+    id_w = max([len("Task"), *(len(t.id) for t in tasks)])
+    people = [", ".join(t.assignees) or "—" for t in tasks]
+    who_w = max([len("Assignees"), *map(len, people)])
+    who_min = max([len("Assignees"), *(len(p) + 1 for t in tasks for p in t.assignees)])
+    who_min = min(who_min, who_w)
+    shown_names = [n for t in tasks if (n := names.get(t.id, "")) and n != t.id]
+    name_w = min(_MAX_NAME, max([len("Name"), *map(len, shown_names)])) if shown_names else 0
+    optional = (
+        [  # in the order they give way: the last one goes first
+            Column("crit", "Crit", len("Crit")),
+            Column(
+                "slack", "Slack", max(len("Slack"), *(len(str(t.slack)) for t in tasks)), "right"
+            ),
+            Column(
+                "days", "Days", max(len("Days"), *(len(str(t.days or "")) for t in tasks)), "right"
+            ),
+        ]
+        if tasks
+        else []
+    )
+    essential = [
+        Column("sprint", "Sprint", sprint_w, "right"),
+        Column("task", "Task", id_w),
+        Column("start", "Start", 10),
+        Column("finish", "Finish", 10),
+    ]
+
+    def used(cols: list[Column]) -> int:
+        return sum(c.width for c in cols) + _GAP * len(cols)  # each gap, and the assignees'
+
+    if width is None:
+        width = used(essential + optional) + who_w + (name_w + _GAP if name_w else 0)
+    extra: list[Column] = []
+    for col in optional:
+        if used(essential + extra + [col]) + who_min <= width:
+            extra.append(col)
+        else:
+            break
+    left = width - used(essential + extra)
+    who = Column("who", "Assignees", max(min(who_w, left), who_min), wrap=True)
+    if left < who_min:  # the ids themselves are too long: let the id column wrap
+        id_fit = max(len("Task"), id_w - (who_min - left))
+        essential[1] = Column("task", "Task", id_fit, wrap=True)
+    spare = left - who.width - _GAP
+    if name_w and len(extra) == len(optional) and spare >= _MIN_NAME:
+        essential.insert(2, Column("name", "Name", min(name_w, spare), wrap=True))
+    order = {"crit": 0, "slack": 1, "days": 2}
+    return [*essential, *sorted(extra, key=lambda c: -order[c.key]), who]
+
+
 def rich_view(plan: Plan, schedule: Schedule, width: int | None = None) -> Group:
     """Tasks by sprint with dates, assignees and critical marks; milestones vs deadlines.
 
-    Task names are shown when the terminal is at least 130 columns wide.
+    ``width`` is the console's width in characters (``None``: as wide as the content);
+    :func:`task_columns` decides what fits.
     """
-    with_names = width is None or width >= 130
     names = {t.id: t.label for t in plan.tasks}
     span = f"{schedule.start} .. {schedule.finish}" if schedule.tasks else "no tasks"
-    tasks = Table(title=f"{schedule.plan}: {span}")
-    tasks.add_column("Sprint", no_wrap=True, justify="right")
-    tasks.add_column("Task", no_wrap=True)
-    if with_names:
-        tasks.add_column("Name", overflow="ellipsis", no_wrap=True, max_width=36)
-    for col in ("Start", "Finish"):
-        tasks.add_column(col, no_wrap=True)
-    tasks.add_column("Days", no_wrap=True, justify="right")
-    tasks.add_column("Assignees", overflow="fold")
-    tasks.add_column("Slack", no_wrap=True, justify="right")
-    tasks.add_column("Crit", no_wrap=True)
+    cols = task_columns(schedule, names, width)
+    tasks = _compact_table(f"{schedule.plan}: {span}")
+    for col in cols:
+        tasks.add_column(
+            col.header,
+            width=col.width,
+            justify=col.justify,
+            no_wrap=not col.wrap,
+            overflow="fold",
+        )
     for sprint, idx in _by_sprint(schedule).items():
         for k, i in enumerate(idx):
             t = schedule.tasks[i]
-            name = [names.get(t.id, "") if names.get(t.id) != t.id else ""] if with_names else []
-            tasks.add_row(
-                str(sprint) if k == 0 else "",
-                t.id,
-                *name,
-                str(t.start),
-                str(t.finish),
-                str(t.days or ""),
-                ", ".join(t.assignees) or "—",
-                str(t.slack),
-                Text("●", style="bold red") if t.critical else Text(""),
-            )
+            name = names.get(t.id, "")
+            cells: dict[str, str | Text] = {
+                "sprint": str(sprint) if k == 0 else "",
+                "task": t.id,
+                "name": name if name != t.id else "",
+                "start": str(t.start),
+                "finish": str(t.finish),
+                "days": str(t.days or ""),
+                "slack": str(t.slack),
+                "crit": Text("●", style="bold red") if t.critical else Text(""),
+                "who": ", ".join(t.assignees) or "—",
+            }
+            tasks.add_row(*(cells[c.key] for c in cols))
         tasks.add_section()
-    ms = Table(title="Milestones")
-    for col in ("Milestone", "Forecast", "Deadline", "Late (wd)", "Status"):
-        ms.add_column(col)
+    ms = _compact_table("Milestones")
+    ms.add_column("Milestone", overflow="fold")
+    for header in ("Forecast", "Deadline"):
+        ms.add_column(header, no_wrap=True, min_width=10)
+    ms.add_column("Late (wd)", no_wrap=True, justify="right")
+    ms.add_column("Status", overflow="fold")
     for m in schedule.milestones:
         state = _milestone_state(m.late, m.deadline, m.hard)
         ms.add_row(
@@ -94,11 +183,23 @@ def rich_view(plan: Plan, schedule: Schedule, width: int | None = None) -> Group
     return Group(tasks, ms, summary)
 
 
-def render_table(plan: Plan, schedule: Schedule, width: int = 140) -> str:
-    """The Rich view rendered to plain text (for files and tests)."""
+def _compact_table(title: str) -> Table:
+    """A table without vertical rules: only a line under the header, two spaces between columns."""
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+
+
+def render_table(plan: Plan, schedule: Schedule, width: int = STABLE_WIDTH) -> str:
+    """The Rich view rendered to plain text ``width`` columns wide (for files and tests)."""
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-    console.print(rich_view(plan, schedule))
-    return console.export_text()
+    console.print(rich_view(plan, schedule, width))
+    return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())
 
 
 def render_markdown(plan: Plan, schedule: Schedule) -> str:

@@ -32,7 +32,7 @@ from planner.calendar import WorkCalendar
 from planner.errors import Diagnostic, Path, did_you_mean, format_path, input_error
 from planner.instance import compile_plan
 from planner.model.loader import Loaded, plan_from_source, pydantic_diagnostics
-from planner.model.plan import Plan
+from planner.model.plan import SCHEMA_KEYS, Plan
 from planner.model.source import Source, read_source
 from planner.scenarios.model import BASELINE, Scenario, ScenarioFile
 from planner.scenarios.patch import Effects, Op, PlanData, apply_ops, leave_until, ops_of
@@ -96,7 +96,7 @@ def scenarios_from_sources(plan_src: Source, plan: Plan, src: Source) -> Scenari
         )
         raise _failed(src, diags)
     try:
-        ScenarioFile.model_validate(src.data)
+        ScenarioFile.model_validate({k: v for k, v in src.data.items() if k not in SCHEMA_KEYS})
     except ValidationError as exc:
         # a value the YAML reader already rejected (an impossible date) is reported once
         read = {d.path for d in src.problems}

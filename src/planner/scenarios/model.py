@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from planner.model.plan import Frozen, Id, Person, SkillMap, TimeOff
+from planner.model.plan import SCHEMA_KEYS, Frozen, Id, Person, SkillMap, TimeOff
 
 #: Scenario ids name folders (``DIR/<id>/``): letters, digits, ``-``, ``_``, ``.``.
 ScenarioId = Annotated[
@@ -211,6 +211,8 @@ class ScenarioFile(Frozen):
 def scenarios_json_schema() -> dict[str, Any]:
     """The JSON Schema of the scenario file (``planner schema --scenarios``)."""
     schema = ScenarioFile.model_json_schema(by_alias=True)
+    declared = {k: {"type": "string", "description": text} for k, text in SCHEMA_KEYS.items()}
+    schema["properties"] = {**declared, **schema["properties"]}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "planner scenario file, version 1"
     return schema

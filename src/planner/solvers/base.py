@@ -57,6 +57,7 @@ class SolveParams:
     first_solution_only: bool = False
     #: Second stage after the primary optimum: cost, then every task as early as it can go.
     polish: bool = True
+    #: CP-SAT's own search log, written to stderr (``planner schedule --verbose``).
     log: bool = False
 
 

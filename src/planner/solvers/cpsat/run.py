@@ -7,6 +7,7 @@ reproducible runs are asked for), of progress and of interruption.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Any
@@ -48,11 +49,20 @@ class Watch(cp.CpSolverSolutionCallback):
             )
 
 
+def log_to_stderr(line: str) -> None:
+    """CP-SAT's search log, one line at a time, on stderr (``SolveParams.log``)."""
+    sys.stderr.write(line + "\n")
+
+
 def configure(solver: cp.CpSolver, params: SolveParams, limit: float) -> None:
     p = solver.parameters
     p.num_workers = max(1, params.workers)
     p.random_seed = params.seed
     p.log_search_progress = params.log
+    if params.log:
+        # the search log goes to stderr: stdout carries the command's answer
+        p.log_to_stdout = False
+        solver.log_callback = log_to_stderr
     # Ctrl-C is handled by planner (stop_search from the main thread), not by CP-SAT
     p.catch_sigint_signal = False
     # the wall-clock limit is always a hard cap
