@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import signal
@@ -167,6 +168,9 @@ def test_ctrl_c_keeps_finished_scenarios_and_resume_completes(tmp_path: Path) ->
     assert not final["interrupted"] and all(r["ok"] for r in final["scenarios"])
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None, reason="the ray extra is not installed"
+)
 def test_an_unreachable_ray_address_exits_6_quickly(tmp_path: Path) -> None:
     """`--ray HOST:PORT` where nothing listens: exit 6 naming the address, nothing written."""
     import socket

@@ -270,9 +270,29 @@ class JiraClient:
             text = text.replace(secret, "***")
         return text
 
+    def _detail(self, exc: JIRAError) -> str:
+        """Jira's own words for a refusal: its errorMessages and per-field errors.
+
+        Read from the response body, since what the jira package puts in ``exc.text``
+        differs between its versions (older ones leave per-field errors out).
+        """
+        parts: list[str] = []
+        response = getattr(exc, "response", None)
+        try:
+            body = response.json() if response is not None else None
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            parts += [str(m) for m in body.get("errorMessages") or () if m]
+            errors = body.get("errors")
+            if isinstance(errors, dict):
+                parts += [f"{field}: {msg}" for field, msg in errors.items()]
+        text = "; ".join(parts) if parts else str(exc.text or "")
+        return self._redact(text.strip())
+
     def _error(self, op: str, exc: JIRAError, gave_up: int | None = None) -> JiraError:
         status = exc.status_code
-        detail = self._redact(str(exc.text or "").strip())
+        detail = self._detail(exc)
         suffix = f": {detail}" if detail else ""
         if status == 401:
             return integration_error(
