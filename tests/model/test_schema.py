@@ -82,6 +82,7 @@ def plan_files(folder: Path) -> list[Path]:
     ]
 
 
+@pytest.mark.dev_toolchain
 @pytest.mark.parametrize(
     ("path", "make"),
     [(PLAN_SCHEMA, plan_json_schema), (SCENARIOS_SCHEMA, scenarios_json_schema)],
