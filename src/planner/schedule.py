@@ -20,6 +20,7 @@ from planner.fileio import write_atomic
 from planner.graph import analyse_schedule
 from planner.instance import Instance
 from planner.model.plan import Plan
+from planner.model.source import load_json
 from planner.solvers.base import Assignment, Result
 
 
@@ -200,23 +201,8 @@ def write_schedule(schedule: Schedule, path: str | Path) -> None:
 def read_schedule(path: str | Path) -> Schedule:
     """Read a schedule file; a clear input error (exit 2) if it is not one."""
     p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise input_error([Diagnostic(f"file not found: {p}")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise input_error([Diagnostic(f"cannot read {p}: {exc}")]) from None
-    except json.JSONDecodeError as exc:
-        raise input_error(
-            [
-                Diagnostic(
-                    f"not a schedule file: JSON syntax: {exc.msg}",
-                    file=str(p),
-                    line=exc.lineno,
-                    column=exc.colno,
-                )
-            ]
-        ) from None
+    # the strict reader: duplicate keys, NaN/Infinity, deep nesting are errors at their line
+    data = load_json(p)
     try:
         return Schedule.model_validate(data)
     except ValidationError as exc:

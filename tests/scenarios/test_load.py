@@ -35,6 +35,9 @@ EXPECTED = {
     "bad_date.yaml": ("bad date '2027-02-30'", "6:30", 1),
     "yaml_syntax.yaml": ("YAML syntax", "6:1", 1),
     "several.yaml": ("unknown team 'datta' (did you mean 'data'?)", "8:9", 3),
+    "infinite_capacity.yaml": ("capacity: inf is not a number planner can use", "6:32", 1),
+    "deadline_9999.yaml": ("9999-12-31 is more than 50 years from the project start", "5:9", 1),
+    "billion_laughs.yaml": ("YAML aliases expand to more than 100,000 values", "3:22", 1),
 }
 
 

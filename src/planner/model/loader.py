@@ -167,8 +167,16 @@ def pydantic_diagnostics(
             or kind == "literal_error"
         ):
             msg = f"{msg} (got {value!r})"
-        out.append(src.diagnostic(loc, msg))
+        hint = None
+        if kind in _LIMIT_KINDS:
+            msg = f"{msg} (got {value!r})" if "(got" not in msg else msg
+            hint = "planner's limits on numbers and sizes: docs/limits.md"
+        out.append(src.diagnostic(loc, msg, hint=hint))
     return out
+
+
+#: pydantic error kinds of a broken limit (planner.model.limits), hinted to docs/limits.md
+_LIMIT_KINDS = {"less_than_equal", "less_than", "finite_number", "too_long", "greater_than_equal"}
 
 
 def _missing_hint(loc: Path) -> str | None:

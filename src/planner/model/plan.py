@@ -27,10 +27,27 @@ from pydantic import (
 
 from planner.calendar import WEEKDAYS as WEEKDAYS
 from planner.calendar import Weekday as Weekday
+from planner.model.limits import (
+    MAX_DAYS,
+    MAX_EFFORT,
+    MAX_ITEMS,
+    MAX_MONEY,
+    MAX_POINTS,
+    MAX_START_YEAR,
+    MAX_UNITS,
+    MIN_CAPACITY,
+    MIN_START_YEAR,
+)
 
 DepType = Literal["FS", "SS", "FF", "SF"]
 Id = Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]
 Level = Annotated[int, Field(ge=1, le=5)]
+#: Person-days (one task's effort, an estimate point) within the limits.
+Effort = Annotated[float, Field(le=MAX_EFFORT)]
+#: Currency units within the limits.
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
+#: A factor of the planned effort (forecast spread).
+Factor = Annotated[float, Field(le=1000)]
 _ID_SCHEMA = {"type": "string", "minLength": 1, "pattern": r"^[^\s]+$"}
 #: Skills are a map skill -> level (1..5), or a bare list of skill names.
 SkillMap = Annotated[
@@ -59,7 +76,12 @@ class Frozen(BaseModel):
 
     # attribute docstrings become the JSON Schema's descriptions (editor hover text)
     model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+        # .inf/.nan crash arithmetic later; magnitude limits: planner.model.limits
+        allow_inf_nan=False,
     )
 
 
@@ -77,10 +99,21 @@ class Project(Frozen):
     name: str = Field(min_length=1)
     """The project's name (reports, calendars, Jira labels)."""
     start: dt.date
-    """First day work may start (ISO date); working day 0 is the first working day on or after it.
+    """First day work may start (ISO date, years 1900..2200); working day 0 is the first working day
+    on or after it; every other date of the plan lies within 50 years of it.
     """
     timezone: str = "UTC"
     """IANA timezone for calendar export, e.g. Europe/Berlin."""
+
+    @field_validator("start")
+    @classmethod
+    def _start_in_range(cls, v: dt.date) -> dt.date:
+        if not MIN_START_YEAR <= v.year <= MAX_START_YEAR:
+            raise ValueError(
+                f"project start {v} is outside the years {MIN_START_YEAR}..{MAX_START_YEAR}"
+                " (a typo?); see docs/limits.md"
+            )
+        return v
 
     @field_validator("timezone")
     @classmethod
@@ -159,7 +192,7 @@ class Team(Frozen):
     """Unique team id."""
     name: str | None = None
     """Display name."""
-    velocity: float | None = Field(default=None, gt=0)
+    velocity: float | None = Field(default=None, gt=0, le=MAX_POINTS)
     """Story points the team's tasks may start per sprint (a cap); none: no cap."""
 
 
@@ -189,10 +222,10 @@ class Person(Frozen):
     """Id of the person's team (velocity is counted for the lead's team)."""
     skills: SkillMap = Field(default_factory=dict)
     """Skill -> level 1..5; a bare list means level 3."""
-    capacity: float = Field(default=1.0, gt=0, le=1.0)
+    capacity: float = Field(default=1.0, ge=MIN_CAPACITY, le=1.0)
     """Fraction of a full-time working day, 0..1 (0.5: half-time, twice the working days per
     effort)."""
-    cost_per_day: float | None = Field(default=None, ge=0)
+    cost_per_day: float | None = Field(default=None, ge=0, le=MAX_MONEY)
     """Cost per working day assigned, in currency units (for cost reports, budgets and advice)."""
     jira: str | None = None
     """Jira account (name or accountId) for assignment."""
@@ -234,7 +267,7 @@ class Resource(Frozen):
     """Unique resource id."""
     name: str | None = None
     """Display name."""
-    capacity: int = Field(ge=1)
+    capacity: int = Field(ge=1, le=MAX_UNITS)
     """Units available on every working day (tasks hold units for their whole span)."""
 
 
@@ -253,7 +286,7 @@ class Milestone(Frozen):
     """True: the schedule must meet the deadline (else the plan is infeasible); false: lateness is
     minimised.
     """
-    value: float | None = Field(default=None, ge=0)
+    value: float | None = Field(default=None, ge=0, le=MAX_MONEY)
     """Business value (currency units), for prioritisation and the scope optimiser."""
     stage: str | None = None
     """Added key: id of the stage (``stages``) this milestone delivers."""
@@ -261,7 +294,7 @@ class Milestone(Frozen):
     """Added key: scope that may be left out (``planner advise scope``); delivered only if all its
     tasks are in.
     """
-    value_decay: float | None = Field(default=None, ge=0)
+    value_decay: float | None = Field(default=None, ge=0, le=MAX_MONEY)
     """Added key: value lost per calendar week late (cost of delay), currency units."""
     probability: float = Field(default=1.0, gt=0, le=1)
     """Added key: chance, 0..1, the milestone's value is realised once delivered (expected value =
@@ -307,7 +340,7 @@ class Dependency(Frozen):
     """FS: start after it finishes; SS: start after it starts; FF: finish after it
     finishes; SF: finish after it starts.
     """
-    lag: int = 0
+    lag: int = Field(default=0, ge=-MAX_DAYS, le=MAX_DAYS)
     """Working days added to the link (may be negative)."""
 
     @model_validator(mode="before")
@@ -359,15 +392,15 @@ class Task(Frozen):
     """Added key: free text (Jira description, calendar event)."""
     labels: tuple[str, ...] = ()
     """Added key: labels (Jira labels)."""
-    effort: float | None = Field(default=None, gt=0)
+    effort: float | None = Field(default=None, gt=0, le=MAX_EFFORT)
     """Person-days of work (a task gives effort or duration, not both)."""
-    duration: int | None = Field(default=None, ge=1)
+    duration: int | None = Field(default=None, ge=1, le=MAX_DAYS)
     """Fixed span in working days, whoever does it."""
-    estimate: tuple[float, float, float] | None = None
+    estimate: tuple[Effort, Effort, Effort] | None = None
     """Three-point estimate [optimistic, likely, pessimistic] in person-days (working days
     for duration tasks); without effort, the PERT mean is planned.
     """
-    points: float | None = Field(default=None, ge=0)
+    points: float | None = Field(default=None, ge=0, le=MAX_POINTS)
     """Story points (Jira field; counted against team velocity)."""
     skills: SkillMap = Field(default_factory=dict)
     """Skills every assignee needs, with minimum levels (a bare list means level 1)."""
@@ -419,7 +452,7 @@ class Task(Frozen):
     """Id of the epic this task belongs to."""
     priority: int = Field(default=3, ge=1, le=5)
     """1..5, 1 = most important; breaks ties between milestones of similar value."""
-    uses: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    uses: dict[str, Annotated[int, Field(ge=1, le=MAX_UNITS)]] = Field(default_factory=dict)
     """Shared resource id -> units held on every working day of the task."""
     not_before: dt.date | None = None
     """The task may not start earlier than this date (ISO date)."""
@@ -523,11 +556,11 @@ class Budget(Frozen):
     hires' costs (``candidates``) when the advisor adds them.
     """
 
-    total: float | None = Field(default=None, ge=0)
+    total: float | None = Field(default=None, ge=0, le=MAX_MONEY)
     """Cap on the whole plan's cost, in currency units (cost_per_day x working days, plus hires)."""
-    milestones: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    milestones: dict[str, Money] = Field(default_factory=dict)
     """Milestone id -> cap on the cost of that milestone's tasks (currency units)."""
-    stages: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    stages: dict[str, Money] = Field(default_factory=dict)
     """Stage id -> cap on the cost of the tasks of that stage's milestones (currency units)."""
     hard: bool = True
     """True: a cap the schedule and the advisors must keep (else infeasible, explained); false:
@@ -546,22 +579,22 @@ class Candidate(Frozen):
     """Team a hire would join (velocity is counted there)."""
     skills: SkillMap = Field(default_factory=dict)
     """Skill -> level 1..5 a hire would bring; a bare list means level 3."""
-    capacity: float = Field(default=1.0, gt=0, le=1.0)
+    capacity: float = Field(default=1.0, ge=MIN_CAPACITY, le=1.0)
     """Fraction of a full-time working day a hire works, 0..1."""
-    cost_per_day: float = Field(default=0.0, ge=0)
+    cost_per_day: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     """Cost per working day (currency units) from the hire's start to the end of the plan (or
     engagement)."""
-    hire_cost: float = Field(default=0.0, ge=0)
+    hire_cost: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     """One-off cost of each hire (recruiting, onboarding), in currency units."""
     available_from: dt.date | None = None
     """First day a hire could start (hiring lead time); default project.start."""
     max: int = Field(default=1, ge=1, le=50)
     """How many of this role could be hired."""
-    ramp_up: int = Field(default=0, ge=0)
+    ramp_up: int = Field(default=0, ge=0, le=MAX_DAYS)
     """Working days after the start at reduced capacity (``ramp_capacity``)."""
     ramp_capacity: float = Field(default=0.5, gt=0, le=1.0)
     """Share of ``capacity`` during the ramp-up, 0..1."""
-    min_engagement: int | None = Field(default=None, ge=1)
+    min_engagement: int | None = Field(default=None, ge=1, le=MAX_DAYS)
     """For contractors: working days paid at least, from the start."""
 
     @field_validator("skills", mode="before")
@@ -585,9 +618,9 @@ class Borrow(Frozen):
     """First day they could join (ISO date)."""
     to: dt.date
     """Last day they could stay (ISO date, inclusive)."""
-    capacity: float = Field(default=1.0, gt=0, le=1.0)
+    capacity: float = Field(default=1.0, ge=MIN_CAPACITY, le=1.0)
     """Share of a full-time working day they could give in the window, 0..1."""
-    cost_per_day: float = Field(default=0.0, ge=0)
+    cost_per_day: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     """Cost per working day they are borrowed, in currency units."""
 
     @field_validator("skills", mode="before")
@@ -645,9 +678,9 @@ class Risk(Frozen):
     """Chance the event happens in a forecast sample, 0..1."""
     tasks: tuple[str, ...] = Field(min_length=1)
     """Ids of the tasks it hits."""
-    effort: float | None = Field(default=None, gt=0)
+    effort: float | None = Field(default=None, gt=0, le=MAX_EFFORT)
     """Person-days added to each task it hits (effort tasks; working days for duration tasks)."""
-    delay: int | None = Field(default=None, ge=1)
+    delay: int | None = Field(default=None, ge=1, le=MAX_DAYS)
     """Working days each task it hits cannot start before its planned earliest start plus this."""
 
     @model_validator(mode="after")
@@ -660,7 +693,7 @@ class Risk(Frozen):
 class ForecastSpec(Frozen):
     """Added key: how ``planner forecast`` samples durations."""
 
-    default_estimate: tuple[float, float, float] = DEFAULT_ESTIMATE_FACTORS
+    default_estimate: tuple[Factor, Factor, Factor] = DEFAULT_ESTIMATE_FACTORS
     """[optimistic, likely, pessimistic] as factors of the effort, for tasks without ``estimate``.
     """
     distribution: Literal["pert", "triangular", "lognormal"] = "pert"
@@ -693,27 +726,27 @@ class Plan(Frozen):
     """Sprint length and first day; default 10-working-day sprints from the project start."""
     skills: tuple[str, ...] | None = None
     """If given, every skill used must be listed here."""
-    teams: tuple[Team, ...] = ()
+    teams: tuple[Team, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Teams, with optional velocity caps."""
-    people: tuple[Person, ...] = ()
+    people: tuple[Person, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Who can be assigned to tasks."""
     jira: JiraSpec | None = None
     """Where ``planner jira push`` writes."""
-    resources: tuple[Resource, ...] = ()
+    resources: tuple[Resource, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Shared non-human capacity (GPUs, test rigs)."""
-    milestones: tuple[Milestone, ...] = ()
+    milestones: tuple[Milestone, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Deadlines and business value; a milestone completes when all its tasks finish."""
-    epics: tuple[Epic, ...] = ()
+    epics: tuple[Epic, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Optional grouping of tasks (Jira epics)."""
-    tasks: tuple[Task, ...] = ()
+    tasks: tuple[Task, ...] = Field(default=(), max_length=MAX_ITEMS)
     """The work."""
-    stages: tuple[Stage, ...] = ()
+    stages: tuple[Stage, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Added key: the project's stages in delivery order (milestones name theirs)."""
     budget: Budget | None = None
     """Added key: caps on cost, total and per milestone or stage."""
-    candidates: tuple[Candidate, ...] = ()
+    candidates: tuple[Candidate, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Added key: roles that could be hired (``planner advise staff``)."""
-    borrow: tuple[Borrow, ...] = ()
+    borrow: tuple[Borrow, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Added key: people from outside the plan who could join for a window."""
     forecast: ForecastSpec | None = None
     """Added key: uncertainty for ``planner forecast`` (default spread, distribution, correlation,

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planner.calendar import WorkCalendar
 from planner.errors import Diagnostic, did_you_mean, input_error
+from planner.model.limits import MAX_EFFORT, MAX_ITEMS, WINDOW_YEARS, window
 from planner.model.loader import pydantic_diagnostics
 from planner.model.plan import Plan
 from planner.model.source import Source, read_source
@@ -33,7 +34,7 @@ Id = Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class TaskProgress(_Frozen):
@@ -43,7 +44,8 @@ class TaskProgress(_Frozen):
     start: dt.date | None = None  # actual first working day (done, in_progress)
     finish: dt.date | None = None  # actual last working day (done only)
     assignees: tuple[Id, ...] | None = None  # who did / does it; default: the baseline's
-    remaining: float | None = None  # person-days left (working days for `duration` tasks)
+    # person-days left (working days for `duration` tasks)
+    remaining: float | None = Field(default=None, le=MAX_EFFORT)
 
 
 class PlanProgress(_Frozen):
@@ -51,7 +53,7 @@ class PlanProgress(_Frozen):
 
     version: Literal[1]
     today: dt.date
-    tasks: dict[Id, TaskProgress] = Field(default_factory=dict)
+    tasks: dict[Id, TaskProgress] = Field(default_factory=dict, max_length=MAX_ITEMS)
 
     def status(self, task_id: str) -> TaskStatus:
         """Status of a task; tasks not listed are not started."""
@@ -89,7 +91,13 @@ def read_progress(path: str | FsPath, plan: Plan, today: dt.date | None = None) 
     try:
         progress = PlanProgress.model_validate(src.data)
     except ValidationError as exc:
-        diags += [_task_key_hint(d) for d in pydantic_diagnostics(exc, src, PlanProgress)]
+        # a value the reader already refused (NaN, a huge number) is not reported twice
+        refused = {d.path for d in src.problems}
+        diags += [
+            _task_key_hint(d)
+            for d in pydantic_diagnostics(exc, src, PlanProgress)
+            if d.path not in refused
+        ]
         return LoadedProgress(None, src, _dedupe(diags))
     if today is not None:
         progress = progress.model_copy(update={"today": today})
@@ -149,8 +157,16 @@ def check_progress(
     ) -> None:
         out.append(src.diagnostic(path, msg, hint=hint, key=key))
 
+    _, last = window(plan.project.start)
     if today < plan.project.start:
         err(("today",), f"today {today} is before the project start {plan.project.start}")
+    elif today > last:
+        err(
+            ("today",),
+            f"today {today} is more than {WINDOW_YEARS} years after the project start"
+            f" {plan.project.start}",
+            hint=f"give a date up to {last} (see docs/limits.md)",
+        )
     for tid, entry in progress.tasks.items():
         where: tuple[str | int, ...] = ("tasks", tid)
         if tid not in tasks:

@@ -6,14 +6,17 @@ single run reports every problem. Positions are attached by the loader.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
+from pydantic import BaseModel
 
 from planner.errors import Diagnostic, Path, did_you_mean
-from planner.model.plan import Person, Plan, Task
+from planner.model.limits import WINDOW_YEARS, window
+from planner.model.plan import Person, Plan, Project, Task
 from planner.text import plural
 
 SECTIONS = (
@@ -56,10 +59,43 @@ def validate_plan(plan: Plan, known: KnownIds | None = None) -> list[Diagnostic]
     out += _task_shape(plan)
     out += _cycles(plan)
     out += _qualification(plan)
+    out += date_window(plan)
     out += _dates(plan)
     out += _capacities(plan)
     out += _unused(plan)
     return out
+
+
+def date_window(plan: Plan) -> list[Diagnostic]:
+    """Every date of the plan within WINDOW_YEARS of the project start (planner.model.limits).
+
+    Dates far from the start make the working-day calendar (and the solver's horizon)
+    enormous; a date in the year 9999 is a typo, not a plan.
+    """
+    project = getattr(plan, "project", None)
+    if not isinstance(project, Project):
+        return []
+    first, last = window(project.start)
+    out: list[Diagnostic] = []
+    stack: list[tuple[Path, object]] = [((), plan)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, BaseModel):
+            for name, info in type(value).model_fields.items():
+                if name in value.__dict__:
+                    stack.append(((*path, info.alias or name), value.__dict__[name]))
+        elif isinstance(value, tuple):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+        elif isinstance(value, dt.date) and not first <= value <= last:
+            out.append(
+                _err(
+                    path,
+                    f"{value} is more than {WINDOW_YEARS} years from the project start"
+                    f" {project.start}",
+                    f"give a date from {first} to {last} (see docs/limits.md)",
+                )
+            )
+    return sorted(out, key=lambda d: str(d.path))
 
 
 def _err(path: Path, message: str, hint: str | None = None) -> Diagnostic:

@@ -18,6 +18,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from planner.model.limits import (
+    MAX_DAYS,
+    MAX_EFFORT,
+    MAX_ITEMS,
+    MAX_MONEY,
+    MAX_POINTS,
+    MAX_UNITS,
+    MIN_CAPACITY,
+)
 from planner.model.plan import SCHEMA_KEYS, Frozen, Id, Person, SkillMap, TimeOff
 
 #: Scenario ids name folders (``DIR/<id>/``): letters, digits, ``-``, ``_``, ``.``.
@@ -50,8 +59,8 @@ class PersonChange(Frozen):
     name: str | None = None
     team: str | None = None
     skills: SkillMap | None = None
-    capacity: float | None = Field(default=None, gt=0, le=1.0)
-    cost_per_day: float | None = Field(default=None, ge=0)
+    capacity: float | None = Field(default=None, ge=MIN_CAPACITY, le=1.0)
+    cost_per_day: float | None = Field(default=None, ge=0, le=MAX_MONEY)
     #: Replaces the person's time off.
     time_off: tuple[TimeOff, ...] | None = None
     #: Adds to the person's time off.
@@ -86,14 +95,14 @@ class TeamChange(Frozen):
     """A team's velocity (story points started per sprint); ``null`` removes the cap."""
 
     id: Id
-    velocity: float | None = Field(gt=0)
+    velocity: float | None = Field(gt=0, le=MAX_POINTS)
 
 
 class ResourceChange(Frozen):
     """A shared resource's capacity (units in use per working day)."""
 
     id: Id
-    capacity: int = Field(ge=1)
+    capacity: int = Field(ge=1, le=MAX_UNITS)
 
 
 class EstimateChange(Frozen):
@@ -112,8 +121,8 @@ class EstimateChange(Frozen):
     milestone: Id | None = None
     factor: float | None = Field(default=None, gt=0, le=100)
     add: float | None = None
-    effort: float | None = Field(default=None, gt=0)
-    duration: int | None = Field(default=None, ge=1)
+    effort: float | None = Field(default=None, gt=0, le=MAX_EFFORT)
+    duration: int | None = Field(default=None, ge=1, le=MAX_DAYS)
 
     @model_validator(mode="after")
     def _one_target_one_change(self) -> EstimateChange:
@@ -205,7 +214,7 @@ class ScenarioFile(Frozen):
 
     version: Literal[1]
     #: At least one (checked by the loader, so a broken scenario is not also "too few").
-    scenarios: tuple[Scenario, ...] = Field(json_schema_extra={"minItems": 1})
+    scenarios: tuple[Scenario, ...] = Field(max_length=MAX_ITEMS, json_schema_extra={"minItems": 1})
 
 
 def scenarios_json_schema() -> dict[str, Any]:
